@@ -42,8 +42,8 @@ typename Inspector::result_type inspect(Inspector& f, system_info& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reference_point& x) {
-  return f(caf::meta::type_name("refpoint::reference_point"), x.id, x.system_name,
-           x.element_name, x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id);
+  return f(caf::meta::type_name("refpoint::reference_point"), x.id, x.system_name, x.element_name,
+           x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id);
 }
 
 template <class Inspector>

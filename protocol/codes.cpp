@@ -13,9 +13,8 @@ type_decision reject(return_code code, std::string message) {
 
 type_decision decode_range(std::int64_t value, std::int64_t reserved_first) {
   if (value >= vendor_first && value <= vendor_last)
-    return reject(return_code::not_supported,
-                  "ReferencePointType " + std::to_string(value) +
-                    " is vendor specific and not supported");
+    return reject(return_code::not_supported, "ReferencePointType " + std::to_string(value) +
+                                                " is vendor specific and not supported");
   if (value >= reserved_first && value < vendor_first)
     return reject(return_code::invalid_parameter,
                   "ReferencePointType " + std::to_string(value) + " is DMTF reserved");
@@ -44,13 +43,17 @@ type_decision decode_collection_rp_type(std::int64_t value) {
   return decode_range(value, 3);
 }
 
-std::uint16_t rp_type_property(rp_kind kind) { return kind == rp_kind::log ? 1 : 2; }
+std::uint16_t rp_type_property(rp_kind kind) {
+  return kind == rp_kind::log ? 1 : 2;
+}
 
 std::uint8_t collection_consistency_value(consistency_level level) {
   return level == consistency_level::crash ? 1 : 2;
 }
 
-std::string_view to_string(rp_kind kind) { return kind == rp_kind::log ? "log" : "rct"; }
+std::string_view to_string(rp_kind kind) {
+  return kind == rp_kind::log ? "log" : "rct";
+}
 
 std::optional<rp_kind> parse_rp_kind(std::string_view text) {
   if (text == "log")
@@ -72,20 +75,32 @@ std::optional<consistency_level> parse_consistency_level(std::string_view text) 
   return std::nullopt;
 }
 
+std::string_view to_string(enabled_state state) {
+  return state == enabled_state::disabled ? "disabled" : "enabled";
+}
+
+std::optional<enabled_state> parse_enabled_state(std::string_view text) {
+  if (text == "enabled")
+    return enabled_state::enabled;
+  if (text == "disabled")
+    return enabled_state::disabled;
+  return std::nullopt;
+}
+
 std::string_view to_string(job_state state) {
   switch (state) {
-    case job_state::running:
-      return "running";
-    case job_state::shutting_down:
-      return "shuttingDown";
-    case job_state::completed:
-      return "completed";
-    case job_state::terminated:
-      return "terminated";
-    case job_state::killed:
-      return "killed";
-    case job_state::exception:
-      return "exception";
+  case job_state::running:
+    return "running";
+  case job_state::shutting_down:
+    return "shuttingDown";
+  case job_state::completed:
+    return "completed";
+  case job_state::terminated:
+    return "terminated";
+  case job_state::killed:
+    return "killed";
+  case job_state::exception:
+    return "exception";
   }
   return "unknown";
 }
@@ -105,38 +120,38 @@ bool is_terminal(job_state state) {
 
 std::string_view to_string(job_type type) {
   switch (type) {
-    case job_type::create_reference_point:
-      return "createReferencePoint";
-    case job_type::destroy_reference_point:
-      return "destroyReferencePoint";
-    case job_type::create_collection_reference_point:
-      return "createCollectionReferencePoint";
-    case job_type::destroy_collection_reference_point:
-      return "destroyCollectionReferencePoint";
+  case job_type::create_reference_point:
+    return "createReferencePoint";
+  case job_type::destroy_reference_point:
+    return "destroyReferencePoint";
+  case job_type::create_collection_reference_point:
+    return "createCollectionReferencePoint";
+  case job_type::destroy_collection_reference_point:
+    return "destroyCollectionReferencePoint";
   }
   return "unknown";
 }
 
 std::string_view describe(return_code code) {
   switch (code) {
-    case return_code::completed:
-      return "Completed with No Error";
-    case return_code::not_supported:
-      return "Not Supported";
-    case return_code::failed:
-      return "Failed";
-    case return_code::timeout:
-      return "Timeout";
-    case return_code::invalid_parameter:
-      return "Invalid Parameter";
-    case return_code::invalid_state:
-      return "Invalid State";
-    case return_code::invalid_type:
-      return "Invalid Type";
-    case return_code::job_started:
-      return "Method Parameters Checked - Job Started";
-    case return_code::invalid_state_transition:
-      return "Invalid State Transition";
+  case return_code::completed:
+    return "Completed with No Error";
+  case return_code::not_supported:
+    return "Not Supported";
+  case return_code::failed:
+    return "Failed";
+  case return_code::timeout:
+    return "Timeout";
+  case return_code::invalid_parameter:
+    return "Invalid Parameter";
+  case return_code::invalid_state:
+    return "Invalid State";
+  case return_code::invalid_type:
+    return "Invalid Type";
+  case return_code::job_started:
+    return "Method Parameters Checked - Job Started";
+  case return_code::invalid_state_transition:
+    return "Invalid State Transition";
   }
   return "Unknown";
 }

@@ -91,6 +91,10 @@ std::optional<rp_kind> parse_rp_kind(std::string_view text);
 std::string_view to_string(consistency_level level);
 std::optional<consistency_level> parse_consistency_level(std::string_view text);
 
+/// REST spelling: "enabled" / "disabled".
+std::string_view to_string(enabled_state state);
+std::optional<enabled_state> parse_enabled_state(std::string_view text);
+
 /// REST spelling of job states: "running", "shuttingDown", "completed", "terminated",
 /// "killed", "exception".
 std::string_view to_string(job_state state);

@@ -70,7 +70,7 @@ struct create_request {
 
 /// A job (`Msvm_ConcreteJob`) as stored and shown.
 struct job_record {
-  std::string id;   ///< InstanceID, upper-case GUID
+  std::string id;       ///< InstanceID, upper-case GUID
   std::int64_t seq = 0; ///< submission order, assigned by the store (rowid)
   job_type type = job_type::create_reference_point;
   create_request request;

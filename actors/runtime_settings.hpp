@@ -1,0 +1,15 @@
+#pragma once
+/// Settings the actors need from the configuration (DESIGN §6), fixed at start-up.
+
+#include <chrono>
+#include <cstdint>
+
+namespace refpoint::actors {
+
+struct runtime_settings {
+  std::uint64_t sim_bytes_per_second = 4294967296ULL;
+  std::chrono::milliseconds sim_progress_interval{100};
+  std::uint32_t time_before_removal_s = 300;
+};
+
+} // namespace refpoint::actors

@@ -1,0 +1,89 @@
+#pragma once
+/// refpointd's configuration: TOML file (DESIGN.md §6, §8) plus command-line overrides.
+///
+/// Relative paths (`db`, `root`, `inventory`) are kept as written and resolve against the
+/// process's working directory, not against the config file's directory.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace refpoint::app {
+
+/// A TCP endpoint as written by the user. `host` is a name, an IPv4 address or an IPv6
+/// address without its brackets ("[::1]:8080" gives host "::1").
+struct endpoint {
+  std::string host;
+  std::uint16_t port;
+
+  friend bool operator==(const endpoint&, const endpoint&) = default;
+};
+
+/// Parses "HOST:PORT" or "[IPV6]:PORT". Port 0 ("any free port") is accepted only when
+/// `allow_port_zero` (listen addresses); peers need a real port.
+std::optional<endpoint> parse_endpoint(std::string_view text, bool allow_port_zero);
+
+/// "HOST:PORT", with the host in brackets when it is an IPv6 address.
+std::string to_string(const endpoint& ep);
+
+/// Every setting of refpointd. The initialisers are the documented defaults.
+struct config {
+  // [server]
+  endpoint listen{"127.0.0.1", 8080};
+  std::size_t max_body_bytes = 1048576;
+  std::vector<std::string> auth_tokens; ///< empty: no authentication
+  // [storage]
+  std::string db = "refpoint.db";
+  std::string root;                   ///< file-backed disks must live under it; empty: none
+  std::string synchronous = "normal"; ///< SQLite PRAGMA synchronous: "normal" | "full"
+  // [jobs]
+  std::uint32_t time_before_removal_s = 300;
+  std::uint32_t method_timeout_ms = 5000;
+  // [backend.sim]
+  std::uint64_t sim_bytes_per_second = 4294967296;
+  std::uint32_t sim_progress_interval_ms = 100;
+  // [events]
+  std::uint64_t event_retention = 100000;
+  // [cluster]
+  std::string node; ///< empty: not named on the command line or in the file
+  std::optional<endpoint> cluster_listen;
+  std::vector<endpoint> peers;
+  // process (top-level keys `inventory`, `log_level`; [server] io_threads; [actors] threads)
+  std::string inventory;          ///< seed file; empty: none
+  std::string log_level = "info"; ///< "error" | "warning" | "info" | "debug"
+  std::uint32_t io_threads = 1;
+  std::uint32_t actor_threads = 2;
+
+  friend bool operator==(const config&, const config&) = default;
+};
+
+/// Parses a TOML document (text) into cfg, starting from cfg's current values; keys absent
+/// from the document keep them. Unknown tables/keys, wrong types and out-of-range values are
+/// errors naming the key, prefixed by `source_name` when it is not empty:
+/// `refpointd.toml: [server] listen: expected "HOST:PORT", got 8080`. Syntax errors read
+/// `refpointd.toml:3:7: <what toml++ says>`. On error cfg is left unchanged.
+std::optional<std::string> apply_toml(config& cfg, std::string_view toml_text,
+                                      std::string_view source_name);
+
+/// Outcome of parse_command_line: exactly one of `help`, `version`, `cfg` or `error`.
+struct cli_result {
+  std::optional<config> cfg;
+  std::string error; ///< one line, no trailing newline
+  bool help = false;
+  bool version = false;
+};
+
+/// Parses argv. `--config FILE` is read and applied first, wherever it appears; then the
+/// overrides `--listen`, `--db`, `--node`, `--cluster-listen`, `--peer` (repeatable: the
+/// flags' peers replace the file's), `--inventory`, `--log-level` apply. Both `--flag value`
+/// and `--flag=value` work. Giving a non-repeatable flag twice is an error. `--help` or
+/// `--version` anywhere wins over everything else (no file is read).
+cli_result parse_command_line(int argc, const char* const* argv);
+
+/// The --help text, listing every flag; ends with a newline.
+std::string usage_text();
+
+} // namespace refpoint::app

@@ -1,0 +1,147 @@
+#include "app/daemon.hpp"
+
+#include "actors/inventory_actor.hpp"
+#include "app/inventory_file.hpp"
+#include "app/recovery.hpp"
+#include "persistence/database.hpp"
+#include "persistence/query_actor.hpp"
+#include "persistence/store_actor.hpp"
+#include "protocol/cim_datetime.hpp"
+#include "web/gateway.hpp"
+#include "web/http_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <caf/all.hpp>
+
+#include <csignal>
+#include <iostream>
+#include <optional>
+#include <thread>
+
+namespace refpoint::app {
+
+namespace {
+
+int fail(const std::string& reason) {
+  std::cerr << "refpointd: " << reason << std::endl;
+  return 1;
+}
+
+void log_info(const config& cfg, const std::string& line) {
+  if (cfg.log_level == "info" || cfg.log_level == "debug")
+    std::cerr << "refpointd: " << line << std::endl;
+}
+
+/// Everything that must exist before actors start: an open, migrated, recovered store.
+struct prepared_store {
+  persistence::database writer;
+  persistence::database reader;
+  std::vector<protocol::system_info> systems;
+  recovered_jobs jobs;
+};
+
+std::variant<prepared_store, std::string> prepare_store(const config& cfg) {
+  try {
+    auto sync =
+      cfg.synchronous == "full" ? persistence::sync_mode::full : persistence::sync_mode::normal;
+    auto writer = persistence::database::open(cfg.db, false, sync);
+    auto now = protocol::now_us();
+    if (!cfg.inventory.empty()) {
+      auto seed = load_inventory_file(cfg.inventory);
+      if (auto* err = std::get_if<std::string>(&seed))
+        return *err;
+      auto added = seed_inventory(writer, std::get<0>(seed), now);
+      log_info(cfg, "inventory: " + std::to_string(added) + " system(s) added");
+    }
+    auto jobs = recover_jobs(writer, now);
+    if (jobs.interrupted > 0 || !jobs.queued.empty())
+      log_info(cfg, "recovery: " + std::to_string(jobs.queued.size()) + " queued job(s) resumed, " +
+                      std::to_string(jobs.interrupted) + " interrupted job(s) failed");
+    auto systems = writer.load_systems();
+    auto reader = persistence::database::open(cfg.db, true);
+    return prepared_store{std::move(writer), std::move(reader), std::move(systems),
+                          std::move(jobs)};
+  } catch (const persistence::store_error& e) {
+    return std::string{e.what()};
+  }
+}
+
+actors::runtime_settings settings_of(const config& cfg) {
+  actors::runtime_settings s;
+  s.sim_bytes_per_second = cfg.sim_bytes_per_second;
+  s.sim_progress_interval = std::chrono::milliseconds{cfg.sim_progress_interval_ms};
+  s.time_before_removal_s = cfg.time_before_removal_s;
+  return s;
+}
+
+web::server_limits limits_of(const config& cfg) {
+  web::server_limits limits;
+  limits.max_body_bytes = cfg.max_body_bytes;
+  return limits;
+}
+
+} // namespace
+
+int run_daemon(const config& cfg) {
+  auto prepared = prepare_store(cfg);
+  if (auto* err = std::get_if<std::string>(&prepared))
+    return fail(*err);
+  auto& store_files = std::get<prepared_store>(prepared);
+
+  // Declared before the actor system, so it outlives every actor that may still hold a
+  // responder posting to it.
+  boost::asio::io_context io{static_cast<int>(cfg.io_threads)};
+  // Installed before the listening line: a signal right after it must drain, not kill.
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", static_cast<std::size_t>(cfg.actor_threads));
+  caf_cfg.set("logger.console-verbosity", caf::atom("quiet"));
+  caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  caf::actor_system sys{caf_cfg};
+
+  auto store = persistence::spawn_store_actor(sys, std::move(store_files.writer));
+  auto query = persistence::spawn_query_actor(sys, std::move(store_files.reader));
+  auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems), store,
+                             settings_of(cfg));
+  // Requeued from one sender, so they reach each system in submission order.
+  for (auto& job : store_files.jobs.queued)
+    caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));
+  auto stop_actors = [&] {
+    caf::anon_send_exit(inventory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(query, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  };
+
+  auto ctx = std::make_shared<const web::gateway_context>(
+    web::gateway_context{sys, inventory, query, std::chrono::milliseconds{cfg.method_timeout_ms}});
+  web::http_server server{io, limits_of(cfg), web::make_gateway(ctx)};
+  if (auto err = server.listen(cfg.listen.host, cfg.listen.port)) {
+    ctx.reset();
+    stop_actors();
+    return fail(*err);
+  }
+  auto shown = cfg.listen;
+  shown.port = server.port();
+  std::cout << "refpointd listening on http://" << to_string(shown) << std::endl;
+
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec)
+      return;
+    log_info(cfg, std::string{"signal "} + std::to_string(signo) + ": draining");
+    server.stop([&io] { io.stop(); });
+  });
+  std::vector<std::thread> extra_io;
+  for (std::uint32_t i = 1; i < cfg.io_threads; ++i)
+    extra_io.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : extra_io)
+    t.join();
+  ctx.reset(); // the only strong reference: queued Asio handlers must not keep actors alive
+  stop_actors();
+  log_info(cfg, "stopped");
+  return 0;
+}
+
+} // namespace refpoint::app

@@ -1,0 +1,639 @@
+#include "persistence/database.hpp"
+
+#include "persistence/schema.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <algorithm>
+#include <optional>
+#include <sqlite3.h>
+#include <type_traits>
+#include <utility>
+
+namespace refpoint::persistence {
+
+namespace {
+
+using protocol::affected_element;
+using protocol::disk;
+using protocol::job_record;
+using protocol::reference_point;
+using protocol::system_info;
+
+// -- value conversions --------------------------------------------------------
+
+/// Integers, enums and bools are stored as INTEGER.
+template <class T>
+std::int64_t to_column(T value) {
+  if constexpr (std::is_enum_v<T>) {
+    return static_cast<std::int64_t>(static_cast<std::underlying_type_t<T>>(value));
+  } else {
+    return static_cast<std::int64_t>(value);
+  }
+}
+
+template <class T>
+T from_column(const SQLite::Column& column) {
+  const std::int64_t raw = column.getInt64();
+  if constexpr (std::is_same_v<T, bool>) {
+    return raw != 0;
+  } else if constexpr (std::is_enum_v<T>) {
+    return static_cast<T>(static_cast<std::underlying_type_t<T>>(raw));
+  } else {
+    return static_cast<T>(raw);
+  }
+}
+
+template <class T>
+void bind_int(SQLite::Statement& stmt, const char* name, T value) {
+  stmt.bind(name, to_column(value));
+}
+
+/// Borrows a prepared statement for one execution: clears its bindings now and resets it
+/// when the scope ends, so it never keeps a read snapshot open between uses.
+class use {
+public:
+  explicit use(SQLite::Statement& stmt) : stmt_(stmt) { stmt_.clearBindings(); }
+  use(const use&) = delete;
+  use& operator=(const use&) = delete;
+  ~use() { stmt_.tryReset(); }
+
+  SQLite::Statement* operator->() const { return &stmt_; }
+  SQLite::Statement& operator*() const { return stmt_; }
+
+private:
+  SQLite::Statement& stmt_;
+};
+
+[[noreturn]] void fail(const std::string& what, const SQLite::Exception& e) {
+  throw store_error(what + ": " + e.what());
+}
+
+// -- statement text -------------------------------------------------------------
+
+constexpr const char* job_columns =
+  "SELECT seq, id, type, target, rp_kind, rp_element_name, rp_consistency, state, status,"
+  " percent_complete, error_code, error_description, error_summary, submitted_at,"
+  " started_at, finished_at, last_state_change, time_before_removal_s,"
+  " delete_on_completion, cancellable FROM jobs";
+
+constexpr const char* system_columns =
+  "SELECT sys_key, name, element_name, enabled_state, replication_enabled, created_at"
+  " FROM systems";
+
+constexpr const char* rp_columns =
+  "SELECT rp_key, id, system_name, element_name, kind, consistency, created_at, job_id"
+  " FROM reference_points";
+
+std::string sql(const char* head, const char* tail) {
+  return std::string(head) + " " + tail;
+}
+
+} // namespace
+
+// -- impl -------------------------------------------------------------------------
+
+/// The connection and its statements. Constant after construction except for the
+/// statements' execution state; used by one thread at a time (see database.hpp).
+struct database::impl {
+  impl(SQLite::Database connection, std::string file)
+      : db(std::move(connection)), path(std::move(file)), savepoint_begin(db, "SAVEPOINT write_op"),
+        savepoint_release(db, "RELEASE write_op"), savepoint_rollback(db, "ROLLBACK TO write_op"),
+        upsert_system(db, "INSERT INTO systems (name, element_name, enabled_state,"
+                          " replication_enabled, created_at)"
+                          " VALUES (:name, :element_name, :enabled_state, :replication_enabled,"
+                          " :created_at)"
+                          " ON CONFLICT (name) DO UPDATE SET element_name = excluded.element_name,"
+                          " enabled_state = excluded.enabled_state,"
+                          " replication_enabled = excluded.replication_enabled,"
+                          " created_at = excluded.created_at"
+                          " RETURNING sys_key"),
+        delete_disks(db, "DELETE FROM disks WHERE sys_key = :sys_key"),
+        insert_disk(db, "INSERT INTO disks (sys_key, ordinal, disk_id, backend, path, size_bytes,"
+                        " change_tracking, sim_fail_at)"
+                        " VALUES (:sys_key, :ordinal, :disk_id, :backend, :path, :size_bytes,"
+                        " :change_tracking, :sim_fail_at)"),
+        select_system(db, sql(system_columns, "WHERE name = :name")),
+        select_systems(db, sql(system_columns, "ORDER BY name")),
+        select_disks(db, "SELECT disk_id, backend, path, size_bytes, change_tracking, sim_fail_at"
+                         " FROM disks WHERE sys_key = :sys_key ORDER BY ordinal"),
+        insert_job(db, "INSERT INTO jobs (id, type, target, rp_kind, rp_element_name,"
+                       " rp_consistency, state, status, percent_complete, error_code,"
+                       " error_description, error_summary, submitted_at, started_at, finished_at,"
+                       " last_state_change, time_before_removal_s, delete_on_completion,"
+                       " cancellable)"
+                       " VALUES (:id, :type, :target, :rp_kind, :rp_element_name,"
+                       " :rp_consistency, :state, :status, :percent_complete, :error_code,"
+                       " :error_description, :error_summary, :submitted_at, :started_at,"
+                       " :finished_at, :last_state_change, :time_before_removal_s,"
+                       " :delete_on_completion, :cancellable)"),
+        update_job(db, "UPDATE jobs SET state = :state, status = :status,"
+                       " percent_complete = :percent_complete, error_code = :error_code,"
+                       " error_description = :error_description, error_summary = :error_summary,"
+                       " started_at = :started_at, finished_at = :finished_at,"
+                       " last_state_change = :last_state_change,"
+                       " time_before_removal_s = :time_before_removal_s,"
+                       " delete_on_completion = :delete_on_completion, cancellable = :cancellable"
+                       " WHERE id = :id RETURNING seq"),
+        delete_affected(db, "DELETE FROM affected_elements WHERE job_seq = :job_seq"),
+        insert_affected(db,
+                        "INSERT INTO affected_elements (job_seq, ordinal, element_path, effects)"
+                        " VALUES (:job_seq, :ordinal, :element_path, :effects)"),
+        select_job(db, sql(job_columns, "WHERE id = :id")),
+        select_unfinished_jobs(
+          db, sql(job_columns, "WHERE state IN (:running, :shutting_down) ORDER BY seq")),
+        select_affected(db, "SELECT element_path, effects FROM affected_elements"
+                            " WHERE job_seq = :job_seq ORDER BY ordinal"),
+        insert_rp(db, "INSERT INTO reference_points (id, system_name, element_name, kind,"
+                      " consistency, created_at, job_id)"
+                      " VALUES (:id, :system_name, :element_name, :kind, :consistency, :created_at,"
+                      " :job_id)"),
+        insert_rp_disk(db, "INSERT INTO rp_disks (rp_key, ordinal, disk_id, rct_id)"
+                           " VALUES (:rp_key, :ordinal, :disk_id, :rct_id)"),
+        select_rp(db, sql(rp_columns, "WHERE id = :id")),
+        select_rps_of_system(db,
+                             sql(rp_columns, "WHERE system_name = :system_name ORDER BY rp_key")),
+        select_all_rps(db, sql(rp_columns, "ORDER BY rp_key")),
+        select_rp_disks(db, "SELECT disk_id, rct_id FROM rp_disks WHERE rp_key = :rp_key"
+                            " ORDER BY ordinal") {}
+
+  /// A savepoint: nested inside `transact`, a transaction of its own outside it. Rolls
+  /// back everything done since its start unless released.
+  class savepoint {
+  public:
+    explicit savepoint(impl& owner) : owner_(owner) { use(owner_.savepoint_begin)->exec(); }
+    savepoint(const savepoint&) = delete;
+    savepoint& operator=(const savepoint&) = delete;
+    ~savepoint() {
+      if (released_) {
+        return;
+      }
+      // Best effort: when SQLite already rolled back the whole transaction, there is no
+      // savepoint left and both fail harmlessly.
+      owner_.savepoint_rollback.tryExecuteStep();
+      owner_.savepoint_rollback.tryReset();
+      owner_.savepoint_release.tryExecuteStep();
+      owner_.savepoint_release.tryReset();
+    }
+    void release() {
+      use(owner_.savepoint_release)->exec();
+      released_ = true;
+    }
+
+  private:
+    impl& owner_;
+    bool released_ = false;
+  };
+
+  // -- writes (callers hold a savepoint) --
+
+  void write_system(const system_info& system) {
+    std::int64_t sys_key = 0;
+    {
+      use stmt(upsert_system);
+      stmt->bind(":name", system.name);
+      stmt->bind(":element_name", system.element_name);
+      bind_int(*stmt, ":enabled_state", system.state);
+      bind_int(*stmt, ":replication_enabled", system.replication_enabled);
+      bind_int(*stmt, ":created_at", system.created_at);
+      stmt->executeStep();
+      sys_key = stmt->getColumn(0).getInt64();
+    }
+    {
+      use stmt(delete_disks);
+      stmt->bind(":sys_key", sys_key);
+      stmt->exec();
+    }
+    std::int64_t ordinal = 0;
+    for (const disk& d : system.disks) {
+      use stmt(insert_disk);
+      stmt->bind(":sys_key", sys_key);
+      stmt->bind(":ordinal", ordinal++);
+      stmt->bind(":disk_id", d.id);
+      stmt->bind(":backend", d.backend);
+      stmt->bind(":path", d.path);
+      bind_int(*stmt, ":size_bytes", d.size_bytes);
+      bind_int(*stmt, ":change_tracking", d.change_tracking);
+      if (d.sim_fail_at) {
+        stmt->bind(":sim_fail_at", *d.sim_fail_at);
+      } else {
+        stmt->bind(":sim_fail_at");
+      }
+      stmt->exec();
+    }
+  }
+
+  /// Binds the columns `insert_job` and `update_job` share.
+  static void bind_mutable_job_columns(SQLite::Statement& stmt, const job_record& job) {
+    stmt.bind(":id", job.id);
+    bind_int(stmt, ":state", job.state);
+    stmt.bind(":status", job.status);
+    bind_int(stmt, ":percent_complete", job.percent_complete);
+    bind_int(stmt, ":error_code", job.error_code);
+    stmt.bind(":error_description", job.error_description);
+    stmt.bind(":error_summary", job.error_summary);
+    bind_int(stmt, ":started_at", job.started_at);
+    bind_int(stmt, ":finished_at", job.finished_at);
+    bind_int(stmt, ":last_state_change", job.last_state_change);
+    bind_int(stmt, ":time_before_removal_s", job.time_before_removal_s);
+    bind_int(stmt, ":delete_on_completion", job.delete_on_completion);
+    bind_int(stmt, ":cancellable", job.cancellable);
+  }
+
+  void write_affected(std::int64_t job_seq, const std::vector<affected_element>& affected) {
+    {
+      use stmt(delete_affected);
+      stmt->bind(":job_seq", job_seq);
+      stmt->exec();
+    }
+    std::int64_t ordinal = 0;
+    for (const affected_element& element : affected) {
+      use stmt(insert_affected);
+      stmt->bind(":job_seq", job_seq);
+      stmt->bind(":ordinal", ordinal++);
+      stmt->bind(":element_path", element.element_path);
+      bind_int(*stmt, ":effects", element.effects);
+      stmt->exec();
+    }
+  }
+
+  std::int64_t write_new_job(const job_record& job) {
+    {
+      use stmt(insert_job);
+      bind_mutable_job_columns(*stmt, job);
+      bind_int(*stmt, ":type", job.type);
+      stmt->bind(":target", job.request.target);
+      bind_int(*stmt, ":rp_kind", job.request.kind);
+      stmt->bind(":rp_element_name", job.request.element_name);
+      bind_int(*stmt, ":rp_consistency", job.request.consistency);
+      bind_int(*stmt, ":submitted_at", job.submitted_at);
+      stmt->exec();
+    }
+    const std::int64_t seq = db.getLastInsertRowid();
+    write_affected(seq, job.affected);
+    return seq;
+  }
+
+  /// False when no job has `job.id`.
+  bool write_job_update(const job_record& job) {
+    std::int64_t seq = 0;
+    {
+      use stmt(update_job);
+      bind_mutable_job_columns(*stmt, job);
+      if (!stmt->executeStep()) {
+        return false;
+      }
+      seq = stmt->getColumn(0).getInt64();
+    }
+    write_affected(seq, job.affected);
+    return true;
+  }
+
+  void write_reference_point(const reference_point& rp) {
+    {
+      use stmt(insert_rp);
+      stmt->bind(":id", rp.id);
+      stmt->bind(":system_name", rp.system_name);
+      stmt->bind(":element_name", rp.element_name);
+      bind_int(*stmt, ":kind", rp.kind);
+      bind_int(*stmt, ":consistency", rp.consistency);
+      bind_int(*stmt, ":created_at", rp.created_at);
+      stmt->bind(":job_id", rp.job_id);
+      stmt->exec();
+    }
+    const std::int64_t rp_key = db.getLastInsertRowid();
+    const std::size_t rows = std::max(rp.disk_ids.size(), rp.rct_ids.size());
+    for (std::size_t i = 0; i < rows; ++i) {
+      use stmt(insert_rp_disk);
+      stmt->bind(":rp_key", rp_key);
+      bind_int(*stmt, ":ordinal", i);
+      if (i < rp.disk_ids.size()) {
+        stmt->bind(":disk_id", rp.disk_ids[i]);
+      } else {
+        stmt->bind(":disk_id");
+      }
+      if (i < rp.rct_ids.size()) {
+        stmt->bind(":rct_id", rp.rct_ids[i]);
+      } else {
+        stmt->bind(":rct_id");
+      }
+      stmt->exec();
+    }
+  }
+
+  // -- reads --
+
+  /// The system in the current row of `stmt` (a `system_columns` query), with its disks.
+  system_info read_system(const SQLite::Statement& stmt) {
+    system_info system;
+    system.name = stmt.getColumn("name").getString();
+    system.element_name = stmt.getColumn("element_name").getString();
+    system.state = from_column<protocol::enabled_state>(stmt.getColumn("enabled_state"));
+    system.replication_enabled = from_column<bool>(stmt.getColumn("replication_enabled"));
+    system.created_at = stmt.getColumn("created_at").getInt64();
+    use disks(select_disks);
+    disks->bind(":sys_key", stmt.getColumn("sys_key").getInt64());
+    while (disks->executeStep()) {
+      disk& d = system.disks.emplace_back();
+      d.id = disks->getColumn("disk_id").getString();
+      d.backend = disks->getColumn("backend").getString();
+      d.path = disks->getColumn("path").getString();
+      d.size_bytes = from_column<std::uint64_t>(disks->getColumn("size_bytes"));
+      d.change_tracking = from_column<bool>(disks->getColumn("change_tracking"));
+      if (!disks->isColumnNull("sim_fail_at")) {
+        d.sim_fail_at = disks->getColumn("sim_fail_at").getDouble();
+      }
+    }
+    return system;
+  }
+
+  /// The job in the current row of `stmt` (a `job_columns` query), with its affected
+  /// elements.
+  job_record read_job(const SQLite::Statement& stmt) {
+    job_record job;
+    job.seq = stmt.getColumn("seq").getInt64();
+    job.id = stmt.getColumn("id").getString();
+    job.type = from_column<protocol::job_type>(stmt.getColumn("type"));
+    job.request.target = stmt.getColumn("target").getString();
+    job.request.kind = from_column<protocol::rp_kind>(stmt.getColumn("rp_kind"));
+    job.request.element_name = stmt.getColumn("rp_element_name").getString();
+    job.request.consistency =
+      from_column<protocol::consistency_level>(stmt.getColumn("rp_consistency"));
+    job.state = from_column<protocol::job_state>(stmt.getColumn("state"));
+    job.status = stmt.getColumn("status").getString();
+    job.percent_complete = from_column<std::uint16_t>(stmt.getColumn("percent_complete"));
+    job.error_code = from_column<std::uint16_t>(stmt.getColumn("error_code"));
+    job.error_description = stmt.getColumn("error_description").getString();
+    job.error_summary = stmt.getColumn("error_summary").getString();
+    job.submitted_at = stmt.getColumn("submitted_at").getInt64();
+    job.started_at = stmt.getColumn("started_at").getInt64();
+    job.finished_at = stmt.getColumn("finished_at").getInt64();
+    job.last_state_change = stmt.getColumn("last_state_change").getInt64();
+    job.time_before_removal_s = from_column<std::uint32_t>(stmt.getColumn("time_before_removal_s"));
+    job.delete_on_completion = from_column<bool>(stmt.getColumn("delete_on_completion"));
+    job.cancellable = from_column<bool>(stmt.getColumn("cancellable"));
+    use affected(select_affected);
+    affected->bind(":job_seq", job.seq);
+    while (affected->executeStep()) {
+      job.affected.push_back(
+        {affected->getColumn("element_path").getString(),
+         from_column<protocol::element_effects>(affected->getColumn("effects"))});
+    }
+    return job;
+  }
+
+  /// The reference point in the current row of `stmt` (an `rp_columns` query), with its
+  /// disk and RCT ids.
+  reference_point read_reference_point(const SQLite::Statement& stmt) {
+    reference_point rp;
+    rp.id = stmt.getColumn("id").getString();
+    rp.system_name = stmt.getColumn("system_name").getString();
+    rp.element_name = stmt.getColumn("element_name").getString();
+    rp.kind = from_column<protocol::rp_kind>(stmt.getColumn("kind"));
+    rp.consistency = from_column<protocol::consistency_level>(stmt.getColumn("consistency"));
+    rp.created_at = stmt.getColumn("created_at").getInt64();
+    rp.job_id = stmt.getColumn("job_id").getString();
+    use disks(select_rp_disks);
+    disks->bind(":rp_key", stmt.getColumn("rp_key").getInt64());
+    while (disks->executeStep()) {
+      if (!disks->isColumnNull("disk_id")) {
+        rp.disk_ids.push_back(disks->getColumn("disk_id").getString());
+      }
+      if (!disks->isColumnNull("rct_id")) {
+        rp.rct_ids.push_back(disks->getColumn("rct_id").getString());
+      }
+    }
+    return rp;
+  }
+
+  // -- members: constant after construction --
+
+  SQLite::Database db;
+  const std::string path; ///< for messages
+
+  SQLite::Statement savepoint_begin;
+  SQLite::Statement savepoint_release;
+  SQLite::Statement savepoint_rollback;
+
+  SQLite::Statement upsert_system;
+  SQLite::Statement delete_disks;
+  SQLite::Statement insert_disk;
+  SQLite::Statement select_system;
+  SQLite::Statement select_systems;
+  SQLite::Statement select_disks;
+
+  SQLite::Statement insert_job;
+  SQLite::Statement update_job;
+  SQLite::Statement delete_affected;
+  SQLite::Statement insert_affected;
+  SQLite::Statement select_job;
+  SQLite::Statement select_unfinished_jobs;
+  SQLite::Statement select_affected;
+
+  SQLite::Statement insert_rp;
+  SQLite::Statement insert_rp_disk;
+  SQLite::Statement select_rp;
+  SQLite::Statement select_rps_of_system;
+  SQLite::Statement select_all_rps;
+  SQLite::Statement select_rp_disks;
+};
+
+// -- database -----------------------------------------------------------------------
+
+database database::open(const std::string& path, bool read_only, sync_mode sync) {
+  try {
+    const int flags =
+      read_only ? SQLite::OPEN_READONLY : (SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Database db(path, flags, busy_timeout_ms);
+    // Reading the header first is what reveals a file that is not a database.
+    const int version = user_version(db);
+    if (!read_only) {
+      db.exec("PRAGMA journal_mode = WAL");
+    }
+    db.exec(sync == sync_mode::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    if (read_only) {
+      if (version != current_schema_version) {
+        throw store_error("cannot open database '" + path + "' read-only: schema version " +
+                          std::to_string(version) + ", this build needs " +
+                          std::to_string(current_schema_version) +
+                          " (a read-write open migrates it)");
+      }
+    } else {
+      migrate(db, path);
+    }
+    return database(std::make_unique<impl>(std::move(db), path));
+  } catch (const SQLite::Exception& e) {
+    fail("cannot open database '" + path + "'", e);
+  }
+}
+
+database::database(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
+
+database::database(database&&) noexcept = default;
+database& database::operator=(database&&) noexcept = default;
+database::~database() = default;
+
+int database::schema_version() {
+  try {
+    return user_version(impl_->db);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read schema version of '" + impl_->path + "'", e);
+  }
+}
+
+void database::put_system(const system_info& system) {
+  try {
+    impl::savepoint sp(*impl_);
+    impl_->write_system(system);
+    sp.release();
+  } catch (const SQLite::Exception& e) {
+    fail("cannot store system '" + system.name + "'", e);
+  }
+}
+
+std::int64_t database::insert_job(const job_record& job) {
+  try {
+    impl::savepoint sp(*impl_);
+    const std::int64_t seq = impl_->write_new_job(job);
+    sp.release();
+    return seq;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot insert job '" + job.id + "'", e);
+  }
+}
+
+bool database::update_job(const job_record& job) {
+  try {
+    impl::savepoint sp(*impl_);
+    if (!impl_->write_job_update(job)) {
+      return false;
+    }
+    sp.release();
+    return true;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot update job '" + job.id + "'", e);
+  }
+}
+
+bool database::complete_job(const job_record& job, const reference_point& rp) {
+  try {
+    impl::savepoint sp(*impl_);
+    impl_->write_reference_point(rp);
+    if (!impl_->write_job_update(job)) {
+      return false; // the savepoint takes the reference point back
+    }
+    sp.release();
+    return true;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot complete job '" + job.id + "' with reference point '" + rp.id + "'", e);
+  }
+}
+
+void database::transact(const std::function<void()>& body) {
+  std::optional<SQLite::Transaction> tx;
+  try {
+    tx.emplace(impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot begin a transaction on '" + impl_->path + "'", e);
+  }
+  body();
+  try {
+    tx->commit();
+  } catch (const SQLite::Exception& e) {
+    fail("cannot commit to '" + impl_->path + "'", e);
+  }
+}
+
+bool database::in_transaction() const {
+  return sqlite3_get_autocommit(impl_->db.getHandle()) == 0;
+}
+
+std::optional<system_info> database::get_system(const std::string& name) {
+  try {
+    use stmt(impl_->select_system);
+    stmt->bind(":name", name);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    return impl_->read_system(*stmt);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read system '" + name + "'", e);
+  }
+}
+
+std::vector<system_info> database::load_systems() {
+  try {
+    std::vector<system_info> result;
+    use stmt(impl_->select_systems);
+    while (stmt->executeStep()) {
+      result.push_back(impl_->read_system(*stmt));
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list systems", e);
+  }
+}
+
+std::optional<job_record> database::get_job(const std::string& id) {
+  try {
+    use stmt(impl_->select_job);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    return impl_->read_job(*stmt);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read job '" + id + "'", e);
+  }
+}
+
+std::vector<job_record> database::load_unfinished_jobs() {
+  try {
+    std::vector<job_record> result;
+    use stmt(impl_->select_unfinished_jobs);
+    bind_int(*stmt, ":running", protocol::job_state::running);
+    bind_int(*stmt, ":shutting_down", protocol::job_state::shutting_down);
+    while (stmt->executeStep()) {
+      result.push_back(impl_->read_job(*stmt));
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list unfinished jobs", e);
+  }
+}
+
+std::optional<reference_point> database::get_reference_point(const std::string& id) {
+  try {
+    use stmt(impl_->select_rp);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    return impl_->read_reference_point(*stmt);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read reference point '" + id + "'", e);
+  }
+}
+
+std::vector<reference_point> database::list_reference_points(const std::string& system_name) {
+  try {
+    std::vector<reference_point> result;
+    const bool all = system_name.empty();
+    use stmt(all ? impl_->select_all_rps : impl_->select_rps_of_system);
+    if (!all) {
+      stmt->bind(":system_name", system_name);
+    }
+    while (stmt->executeStep()) {
+      result.push_back(impl_->read_reference_point(*stmt));
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list reference points of '" + system_name + "'", e);
+  }
+}
+
+} // namespace refpoint::persistence

@@ -1,0 +1,118 @@
+#pragma once
+/// Synchronous access to refpoint's SQLite file: one connection, its prepared statements,
+/// and the reads and writes the store and query actors serve (DESIGN §2, §5).
+///
+/// Thread safety: a `database` is NOT thread-safe. Exactly one thread may use an instance
+/// at a time; it may be moved to another thread between uses (refpointd opens it on the
+/// main thread, then moves it into a detached actor that owns it from then on). Several
+/// instances over the same file may live in different threads: SQLite's WAL lets readers
+/// run while one writer commits, and `busy_timeout` absorbs short lock waits.
+///
+/// Atomicity: each write method is atomic on its own (it runs in a savepoint, which is a
+/// transaction of its own when none is open). `transact` groups several writes into one
+/// transaction, which is how the store actor commits a batch.
+///
+/// Errors: every method throws `store_error` (one-line reason) on an SQLite failure; a
+/// write that throws has left nothing behind. Lookups of unknown ids are not errors: they
+/// answer `std::nullopt` or `false`.
+///
+/// Timestamps are stored as given: int64 microseconds since the Unix epoch.
+
+#include "persistence/store_error.hpp"
+#include "protocol/model.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace refpoint::persistence {
+
+/// `PRAGMA synchronous`. With WAL, `normal` may lose the last commits on power loss (never
+/// on a process crash) but never corrupts; `full` syncs every commit.
+enum class sync_mode { normal, full };
+
+class database {
+public:
+  /// How long a statement waits for another connection's lock before failing.
+  static constexpr int busy_timeout_ms = 5000;
+
+  /// Opens (creating it unless `read_only`) the file at `path`, switches it to WAL, sets
+  /// `synchronous`, `busy_timeout` and foreign keys, runs the missing migrations and
+  /// prepares every statement. A read-only connection runs no migration: the file must
+  /// already be at `current_schema_version`.
+  /// Throws `store_error` for a file that cannot be opened, is not a database, or has a
+  /// schema newer than this build (e.g. "cannot open database 'x': unable to open database
+  /// file").
+  static database open(const std::string& path, bool read_only = false,
+                       sync_mode sync = sync_mode::normal);
+
+  database(database&&) noexcept;
+  database& operator=(database&&) noexcept;
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+  ~database();
+
+  /// The file's `PRAGMA user_version`.
+  int schema_version();
+
+  // -- writes ---------------------------------------------------------------
+
+  /// Inserts or replaces a system (by `name`) and its disks, in order.
+  void put_system(const protocol::system_info& system);
+
+  /// Inserts a new job with its affected elements; answers its `seq`, which is assigned
+  /// here (the `seq` of `job` is ignored) and grows with every insert, never reused.
+  std::int64_t insert_job(const protocol::job_record& job);
+
+  /// Replaces the mutable columns of the job with `job.id` (state, status, percent, error
+  /// fields, times, removal settings, cancellable) and its affected elements. Identity
+  /// (`seq`, `type`, `request`, `submitted_at`) never changes. Answers false, writing
+  /// nothing, when no job has that id.
+  bool update_job(const protocol::job_record& job);
+
+  /// Inserts `rp` (with its disks and RCT ids, in order) and updates `job` as
+  /// `update_job` does, atomically. Answers false, writing nothing, when no job has that
+  /// id; throws (writing nothing) when `rp.id` is already taken.
+  bool complete_job(const protocol::job_record& job, const protocol::reference_point& rp);
+
+  /// Runs `body` in one transaction (BEGIN IMMEDIATE): commits when it returns, rolls back
+  /// and rethrows when it throws. The write methods called inside join it. Throws
+  /// `store_error` when BEGIN or COMMIT fails.
+  /// REQUIRES: no transaction is open.
+  void transact(const std::function<void()>& body);
+
+  /// True while a transaction is open. A write that fails inside `transact` normally rolls
+  /// back only itself; after an I/O error or a full disk SQLite may instead have rolled
+  /// back the whole transaction, which this then reports as false.
+  bool in_transaction() const;
+
+  // -- reads ----------------------------------------------------------------
+
+  std::optional<protocol::system_info> get_system(const std::string& name);
+
+  /// Every system with its disks, ordered by name.
+  std::vector<protocol::system_info> load_systems();
+
+  std::optional<protocol::job_record> get_job(const std::string& id);
+
+  /// Jobs still `running` or `shutting_down`, in submission order (`seq`): what a
+  /// restart must run again or end as interrupted (DESIGN §5).
+  std::vector<protocol::job_record> load_unfinished_jobs();
+
+  std::optional<protocol::reference_point> get_reference_point(const std::string& id);
+
+  /// Reference points of the system named `system_name`, in the order they were stored
+  /// (oldest first); an empty name lists every reference point.
+  std::vector<protocol::reference_point> list_reference_points(const std::string& system_name);
+
+private:
+  struct impl;
+  explicit database(std::unique_ptr<impl> state);
+
+  std::unique_ptr<impl> impl_; // never null except in a moved-from instance
+};
+
+} // namespace refpoint::persistence

@@ -1,0 +1,75 @@
+#include "persistence/query_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace refpoint::persistence {
+
+namespace {
+
+struct query_state {
+  std::optional<database> db; ///< set once at spawn; optional only because CAF
+                              ///< default-constructs the state
+};
+
+using query_pointer = query_actor::stateful_pointer<query_state>;
+
+/// Runs `read`; a store failure answers `read_failed` instead of escaping the handler.
+template <class Read>
+auto guarded(Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const store_error& e) {
+    return make_error(store_errc::read_failed, e.what());
+  }
+}
+
+/// The row, or `not_found` naming what was looked for.
+template <class T>
+caf::result<T> found(std::optional<T> row, std::string_view what, const std::string& id) {
+  if (!row) {
+    return make_error(store_errc::not_found, std::string(what) + " '" + id + "' not found");
+  }
+  return std::move(*row);
+}
+
+query_actor::behavior_type query(query_pointer self, database db) {
+  self->state.db.emplace(std::move(db));
+  return {
+    [self](get_job_atom, const std::string& id) -> caf::result<protocol::job_record> {
+      return guarded([&] { return found(self->state.db->get_job(id), "job", id); });
+    },
+    [self](get_system_atom, const std::string& name) -> caf::result<protocol::system_info> {
+      return guarded([&] { return found(self->state.db->get_system(name), "system", name); });
+    },
+    [self](list_systems_atom) -> caf::result<std::vector<protocol::system_info>> {
+      return guarded([&]() -> caf::result<std::vector<protocol::system_info>> {
+        return self->state.db->load_systems();
+      });
+    },
+    [self](get_rp_atom, const std::string& id) -> caf::result<protocol::reference_point> {
+      return guarded(
+        [&] { return found(self->state.db->get_reference_point(id), "reference point", id); });
+    },
+    [self](list_rps_atom,
+           const std::string& system_name) -> caf::result<std::vector<protocol::reference_point>> {
+      return guarded([&]() -> caf::result<std::vector<protocol::reference_point>> {
+        return self->state.db->list_reference_points(system_name);
+      });
+    },
+  };
+}
+
+} // namespace
+
+query_actor spawn_query_actor(caf::actor_system& system, database db) {
+  return system.spawn<caf::detached>(query, std::move(db));
+}
+
+} // namespace refpoint::persistence

@@ -1,0 +1,127 @@
+#include "persistence/schema.hpp"
+
+#include "persistence/store_error.hpp"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <cstddef>
+
+namespace refpoint::persistence {
+
+namespace {
+
+// Step N (index N-1) brings version N-1 to N. Append only: never edit a released step.
+constexpr std::array<const char*, current_schema_version> steps = {
+  // 1: initial schema.
+  R"sql(
+CREATE TABLE systems (
+  sys_key INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  element_name TEXT NOT NULL,
+  enabled_state INTEGER NOT NULL,
+  replication_enabled INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE disks (
+  sys_key INTEGER NOT NULL REFERENCES systems(sys_key) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  disk_id TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size_bytes INTEGER NOT NULL,
+  change_tracking INTEGER NOT NULL,
+  sim_fail_at REAL, -- NULL: the scan never fails
+  PRIMARY KEY (sys_key, ordinal)
+) WITHOUT ROWID;
+
+-- AUTOINCREMENT: seq is the submission order and is never reused, even after the
+-- newest job has been removed.
+CREATE TABLE jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  type INTEGER NOT NULL,
+  target TEXT NOT NULL,
+  rp_kind INTEGER NOT NULL,
+  rp_element_name TEXT NOT NULL,
+  rp_consistency INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  percent_complete INTEGER NOT NULL,
+  error_code INTEGER NOT NULL,
+  error_description TEXT NOT NULL,
+  error_summary TEXT NOT NULL,
+  submitted_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL,
+  last_state_change INTEGER NOT NULL,
+  time_before_removal_s INTEGER NOT NULL,
+  delete_on_completion INTEGER NOT NULL,
+  cancellable INTEGER NOT NULL
+);
+CREATE INDEX jobs_by_state ON jobs (state, seq);
+CREATE INDEX jobs_by_target ON jobs (target, seq);
+CREATE TABLE affected_elements (
+  job_seq INTEGER NOT NULL REFERENCES jobs(seq) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  element_path TEXT NOT NULL,
+  effects INTEGER NOT NULL,
+  PRIMARY KEY (job_seq, ordinal)
+) WITHOUT ROWID;
+
+CREATE TABLE reference_points (
+  rp_key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  system_name TEXT NOT NULL,
+  element_name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  consistency INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  job_id TEXT NOT NULL
+);
+CREATE INDEX reference_points_by_system ON reference_points (system_name, rp_key);
+-- Row `ordinal` holds entry `ordinal` of disk_ids and of rct_ids; NULL where that array
+-- is shorter (a log-based reference point has no RCT ids).
+CREATE TABLE rp_disks (
+  rp_key INTEGER NOT NULL REFERENCES reference_points(rp_key) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  disk_id TEXT,
+  rct_id TEXT,
+  PRIMARY KEY (rp_key, ordinal)
+) WITHOUT ROWID;
+)sql",
+};
+
+} // namespace
+
+int user_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void migrate(SQLite::Database& db, const std::string& label) {
+  const int found = user_version(db);
+  if (found > current_schema_version) {
+    throw store_error("database '" + label + "' has schema version " + std::to_string(found) +
+                      ", newer than this build supports (" +
+                      std::to_string(current_schema_version) + ")");
+  }
+  for (int next = found + 1; next <= current_schema_version; ++next) {
+    try {
+      SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+      // Another process may have migrated between our read and our write lock.
+      if (user_version(db) >= next) {
+        continue;
+      }
+      db.exec(steps[static_cast<std::size_t>(next - 1)]);
+      db.exec("PRAGMA user_version = " + std::to_string(next));
+      tx.commit();
+    } catch (const SQLite::Exception& e) {
+      throw store_error("cannot migrate database '" + label + "' to schema version " +
+                        std::to_string(next) + ": " + e.what());
+    }
+  }
+}
+
+} // namespace refpoint::persistence

@@ -1,0 +1,37 @@
+#pragma once
+/// Versioned schema migrations driven by `PRAGMA user_version`.
+///
+/// The schema is a list of steps; step N brings version N-1 to N inside one transaction
+/// that also sets `user_version = N`, so a crash mid-migration leaves the file at N-1.
+/// A file at version 0 (new or empty) gets every step; a file newer than this build is
+/// refused rather than guessed at.
+///
+/// Tables (version 1): `systems` (+ `disks`, ordered), `jobs` (`seq` is the INTEGER
+/// PRIMARY KEY and submission order, `id` GUID in a UNIQUE column; + `affected_elements`,
+/// ordered), `reference_points` (`rp_key` rowid, `id` GUID UNIQUE; + `rp_disks`, ordered).
+///
+/// Thread safety: these functions use the given connection only; call them from the
+/// thread that owns it.
+
+#include <string>
+
+namespace SQLite {
+class Database;
+} // namespace SQLite
+
+namespace refpoint::persistence {
+
+/// The schema version this build reads and writes.
+inline constexpr int current_schema_version = 1;
+
+/// The file's `PRAGMA user_version`. Throws `SQLite::Exception` (e.g. "file is not a
+/// database").
+int user_version(SQLite::Database& db);
+
+/// Runs the missing steps. `label` names the file in messages. Throws `store_error` when
+/// the file's version is newer than `current_schema_version` or a step fails (that step
+/// is rolled back; earlier steps stay applied).
+/// REQUIRES: a read-write connection with no open transaction.
+void migrate(SQLite::Database& db, const std::string& label);
+
+} // namespace refpoint::persistence

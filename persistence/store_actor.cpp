@@ -1,0 +1,177 @@
+#include "persistence/store_actor.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/exit_reason.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace refpoint::persistence {
+
+namespace {
+
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+
+/// The writer's whole interface: the public one plus the flush it sends itself.
+using store_impl = store_actor::extend<caf::reacts_to<flush_atom>>;
+
+// -- staged writes ------------------------------------------------------------------
+// Each knows how to apply itself inside the batch's transaction and how to answer.
+// `apply` returns an error (having written nothing) or throws `store_error`.
+
+struct put_system_write {
+  protocol::system_info system;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    db.put_system(system);
+    return {};
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct insert_job_write {
+  protocol::job_record job;
+  caf::typed_response_promise<std::int64_t> promise;
+  std::int64_t seq = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    seq = db.insert_job(job);
+    return {};
+  }
+  void answer() { promise.deliver(seq); }
+};
+
+caf::error job_not_found(const std::string& id) {
+  return make_error(store_errc::not_found, "job '" + id + "' not found");
+}
+
+struct update_job_write {
+  protocol::job_record job;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.update_job(job) ? caf::error{} : job_not_found(job.id);
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct complete_job_write {
+  protocol::job_record job;
+  protocol::reference_point rp;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.complete_job(job, rp) ? caf::error{} : job_not_found(job.id);
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+using staged_write =
+  std::variant<put_system_write, insert_job_write, update_job_write, complete_job_write>;
+
+struct store_state {
+  std::optional<database> db;       ///< set once at spawn; optional only because CAF
+                                    ///< default-constructs the state
+  std::vector<staged_write> staged; ///< writes waiting for the next flush
+  bool flush_pending = false;       ///< a flush message is in the mailbox
+  store_stats stats;
+};
+
+using store_pointer = store_impl::stateful_pointer<store_state>;
+
+/// Commits every staged write in one transaction, then answers each of them.
+void flush(store_pointer self) {
+  auto& st = self->state;
+  st.flush_pending = false;
+  std::vector<staged_write> batch;
+  batch.swap(st.staged);
+  if (batch.empty()) {
+    return;
+  }
+  std::vector<caf::error> outcomes(batch.size());
+  try {
+    st.db->transact([&] {
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        try {
+          outcomes[i] = std::visit([&](auto& write) { return write.apply(*st.db); }, batch[i]);
+        } catch (const store_error& e) {
+          if (!st.db->in_transaction()) {
+            throw; // SQLite rolled back the whole transaction: the batch fails as one
+          }
+          outcomes[i] = make_error(store_errc::write_failed, e.what());
+        }
+      }
+    });
+    ++st.stats.transactions;
+  } catch (const store_error& e) {
+    for (auto& outcome : outcomes) {
+      outcome = make_error(store_errc::write_failed, e.what());
+    }
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (outcomes[i]) {
+      ++st.stats.failed_writes;
+      std::visit([&](auto& write) { write.promise.deliver(std::move(outcomes[i])); }, batch[i]);
+    } else {
+      ++st.stats.writes;
+      std::visit([](auto& write) { write.answer(); }, batch[i]);
+    }
+  }
+}
+
+void stage(store_pointer self, staged_write write) {
+  auto& st = self->state;
+  st.staged.push_back(std::move(write));
+  if (!st.flush_pending) {
+    st.flush_pending = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+store_impl::behavior_type store(store_pointer self, database db) {
+  self->state.db.emplace(std::move(db));
+  self->set_exit_handler([self](const caf::exit_msg& msg) {
+    flush(self);
+    self->quit(msg.reason);
+  });
+  return {
+    [self](put_system_atom, protocol::system_info& system) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, put_system_write{std::move(system), promise});
+      return promise;
+    },
+    [self](insert_job_atom, protocol::job_record& job) -> caf::result<std::int64_t> {
+      auto promise = self->make_response_promise<std::int64_t>();
+      stage(self, insert_job_write{std::move(job), promise});
+      return promise;
+    },
+    [self](update_job_atom, protocol::job_record& job) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, update_job_write{std::move(job), promise});
+      return promise;
+    },
+    [self](complete_job_atom, protocol::job_record& job,
+           protocol::reference_point& rp) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, complete_job_write{std::move(job), std::move(rp), promise});
+      return promise;
+    },
+    [self](stats_atom) -> store_stats { return self->state.stats; },
+    [self](flush_atom) { flush(self); },
+  };
+}
+
+} // namespace
+
+store_actor spawn_store_actor(caf::actor_system& system, database db) {
+  return system.spawn<caf::detached>(store, std::move(db));
+}
+
+} // namespace refpoint::persistence

@@ -1,0 +1,28 @@
+#pragma once
+/// The store actor: the only writer to refpoint's SQLite file (DESIGN §2, §5).
+///
+/// It runs detached (a thread of its own: SQLite blocks) and owns its `database`.
+/// Group commit: each write message is staged with a response promise; the first write of
+/// a batch sends the actor a flush message, which lands behind every message already in
+/// its mailbox. The flush runs all staged writes in one transaction, commits, and only
+/// then answers them. Each write runs in its own savepoint, so one write failing on its
+/// own (a taken id, an unknown job) is answered with its error while the rest of the
+/// batch commits; a failed BEGIN/COMMIT, or an I/O error that rolled back the whole
+/// transaction, answers every write of the batch with `store_errc::write_failed`.
+///
+/// Shutdown: on an exit message it first commits and answers what is staged, then quits
+/// (messages behind the exit message are not processed). The connection closes on the
+/// actor's thread. Callers must send it an exit message before the actor system shuts
+/// down, or `~actor_system` waits forever.
+
+#include "persistence/database.hpp"
+#include "persistence/store_messages.hpp"
+
+#include <caf/fwd.hpp>
+
+namespace refpoint::persistence {
+
+/// Spawns the writer over `db` (a read-write connection), which it owns from now on.
+store_actor spawn_store_actor(caf::actor_system& system, database db);
+
+} // namespace refpoint::persistence

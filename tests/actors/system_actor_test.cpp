@@ -1,0 +1,288 @@
+// System, job and inventory actors over a real SQLite file and CAF's real scheduler.
+// Order and parallelism are checked from the committed job times, not from sleeps.
+
+#include "actors/inventory_actor.hpp"
+#include "actors/op_error.hpp"
+#include "persistence/database.hpp"
+#include "persistence/query_actor.hpp"
+#include "persistence/store_actor.hpp"
+#include "protocol/object_path.hpp"
+
+#include <caf/all.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace refpoint;
+using protocol::job_record;
+using protocol::job_state;
+using protocol::rp_kind;
+
+namespace {
+
+class ActorSystemTest : public ::testing::Test {
+protected:
+  static caf::actor_system_config& quiet(caf::actor_system_config& cfg) {
+    cfg.set("scheduler.max-threads", std::size_t{2});
+    cfg.set("logger.console-verbosity", caf::atom("quiet"));
+    return cfg;
+  }
+
+  ActorSystemTest() : sys_{quiet(cfg_)}, self_{sys_} {
+    dir_ =
+      fs::temp_directory_path() / ("refpoint-actors-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    auto path = (dir_ / "test.db").string();
+    auto writer = persistence::database::open(path);
+    auto reader = persistence::database::open(path, true);
+    store_ = persistence::spawn_store_actor(sys_, std::move(writer));
+    query_ = persistence::spawn_query_actor(sys_, std::move(reader));
+    actors::runtime_settings settings;
+    settings.sim_bytes_per_second = 10'000'000; // 10 MB/s: 1 MB takes 100 ms
+    settings.sim_progress_interval = 10ms;
+    inventory_ = sys_.spawn(actors::inventory_actor_impl, std::vector<protocol::system_info>{},
+                            store_, settings);
+  }
+
+  ~ActorSystemTest() override {
+    caf::anon_send_exit(inventory_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(query_, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store_, caf::exit_reason::user_shutdown);
+  }
+
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  protocol::system_info add_system(std::vector<protocol::disk> disks, bool replication = false) {
+    protocol::system_info info;
+    info.element_name = "vm";
+    info.replication_enabled = replication;
+    info.disks = std::move(disks);
+    protocol::system_info out;
+    self_->request(inventory_, 5s, actors::create_system_atom::value, info)
+      .receive([&](protocol::system_info& created) { out = created; },
+               [&](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+    return out;
+  }
+
+  static protocol::disk sim_disk(std::string id, std::uint64_t size, bool tracking = true) {
+    protocol::disk d;
+    d.id = std::move(id);
+    d.size_bytes = size;
+    d.change_tracking = tracking;
+    return d;
+  }
+
+  /// Asks for a reference point; answers the job or the decoded error.
+  std::variant<job_record, actors::op_failure> create(const std::string& system, rp_kind kind) {
+    std::variant<job_record, actors::op_failure> out;
+    protocol::create_request req{system, kind, "rp", protocol::consistency_level::application};
+    self_->request(inventory_, 5s, actors::create_rp_atom::value, req)
+      .receive([&](job_record& job) { out = job; },
+               [&](caf::error& err) { out = actors::describe(err); });
+    return out;
+  }
+
+  job_record create_ok(const std::string& system, rp_kind kind = rp_kind::rct) {
+    auto r = create(system, kind);
+    if (auto* f = std::get_if<actors::op_failure>(&r)) {
+      ADD_FAILURE() << "create failed: " << f->message;
+      return {};
+    }
+    return std::get<job_record>(r);
+  }
+
+  std::optional<job_record> read_job(const std::string& id) {
+    std::optional<job_record> out;
+    self_->request(query_, 5s, persistence::get_job_atom::value, id)
+      .receive([&](job_record& job) { out = job; }, [](caf::error&) {});
+    return out;
+  }
+
+  std::vector<protocol::reference_point> read_rps(const std::string& system) {
+    std::vector<protocol::reference_point> out;
+    self_->request(query_, 5s, persistence::list_rps_atom::value, system)
+      .receive([&](std::vector<protocol::reference_point>& rps) { out = rps; },
+               [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
+    return out;
+  }
+
+  /// Polls committed job rows until every job is terminal (or 20 s passed). Calls
+  /// `observe` with each snapshot, so tests can check invariants while jobs run.
+  template <class Observe>
+  std::vector<job_record> wait_terminal(const std::vector<std::string>& ids, Observe observe) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    std::vector<job_record> jobs;
+    while (std::chrono::steady_clock::now() < deadline) {
+      jobs.clear();
+      for (const auto& id : ids)
+        if (auto job = read_job(id))
+          jobs.push_back(*job);
+      observe(jobs);
+      if (jobs.size() == ids.size() &&
+          std::all_of(jobs.begin(), jobs.end(),
+                      [](const job_record& j) { return protocol::is_terminal(j.state); }))
+        return jobs;
+      std::this_thread::sleep_for(5ms);
+    }
+    ADD_FAILURE() << "jobs did not finish in time";
+    return jobs;
+  }
+
+  std::vector<job_record> wait_terminal(const std::vector<std::string>& ids) {
+    return wait_terminal(ids, [](const std::vector<job_record>&) {});
+  }
+
+  caf::actor_system_config cfg_;
+  caf::actor_system sys_;
+  caf::scoped_actor self_;
+  fs::path dir_;
+  persistence::store_actor store_;
+  persistence::query_actor query_;
+  actors::inventory_actor inventory_;
+};
+
+} // namespace
+
+TEST_F(ActorSystemTest, AcceptsAtOnceAndReportsQueuedJobAsRunning) {
+  auto sys = add_system({sim_disk("d1", 2'000'000)});
+  auto job = create_ok(sys.name);
+  EXPECT_EQ(job.state, job_state::running); // JobState 4 from the first moment
+  EXPECT_EQ(job.status, "Queued");
+  EXPECT_EQ(job.percent_complete, 0);
+  EXPECT_GT(job.seq, 0);
+  auto stored = read_job(job.id);
+  ASSERT_TRUE(stored) << "the job must be committed before the answer";
+  wait_terminal({job.id});
+}
+
+TEST_F(ActorSystemTest, RunsThreeQueuedJobsOneAtATimeInArrivalOrder) {
+  auto sys = add_system({sim_disk("d1", 1'500'000)}); // 150 ms per job
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i)
+    ids.push_back(create_ok(sys.name).id);
+  std::size_t max_running = 0;
+  auto jobs = wait_terminal(ids, [&](const std::vector<job_record>& snapshot) {
+    std::size_t running = 0;
+    for (const auto& j : snapshot)
+      if (j.started_at != 0 && !protocol::is_terminal(j.state))
+        ++running;
+    max_running = std::max(max_running, running);
+  });
+  ASSERT_EQ(jobs.size(), 3u);
+  EXPECT_LE(max_running, 1u) << "two jobs of one machine were running at once";
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(jobs[i].state, job_state::completed) << jobs[i].error_description;
+    EXPECT_EQ(jobs[i].percent_complete, 100);
+    if (i > 0) {
+      EXPECT_LT(jobs[i - 1].seq, jobs[i].seq);
+      EXPECT_LE(jobs[i - 1].finished_at, jobs[i].started_at) << "job " << i << " overlapped";
+    }
+  }
+  EXPECT_EQ(read_rps(sys.name).size(), 3u);
+}
+
+TEST_F(ActorSystemTest, DifferentMachinesWorkInParallel) {
+  auto a = add_system({sim_disk("d1", 4'000'000)}); // 400 ms each
+  auto b = add_system({sim_disk("d1", 4'000'000)});
+  auto ja = create_ok(a.name);
+  auto jb = create_ok(b.name);
+  auto jobs = wait_terminal({ja.id, jb.id});
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_LT(jobs[0].started_at, jobs[1].finished_at);
+  EXPECT_LT(jobs[1].started_at, jobs[0].finished_at);
+}
+
+TEST_F(ActorSystemTest, CompletedJobHasExactlyOneAffectedReferencePoint) {
+  auto sys =
+    add_system({sim_disk("d1", 100'000), sim_disk("d2", 100'000, false), sim_disk("d3", 100'000)});
+  auto job = wait_terminal({create_ok(sys.name).id}).at(0);
+  ASSERT_EQ(job.state, job_state::completed);
+  ASSERT_EQ(job.affected.size(), 1u);
+  EXPECT_EQ(job.affected[0].effects, protocol::element_effects::create);
+  auto path = protocol::parse_object_path(job.affected[0].element_path);
+  ASSERT_TRUE(path);
+  EXPECT_TRUE(path.value().is_class("Msvm_VirtualSystemReferencePoint"));
+  auto rps = read_rps(sys.name);
+  ASSERT_EQ(rps.size(), 1u);
+  EXPECT_EQ(path.value().key("InstanceID"), rps[0].id);
+  EXPECT_EQ(rps[0].job_id, job.id);
+  // RCT: one identifier per tracked disk, in disk order.
+  EXPECT_EQ(rps[0].disk_ids, (std::vector<std::string>{"d1", "d3"}));
+  ASSERT_EQ(rps[0].rct_ids.size(), 2u);
+  EXPECT_EQ(rps[0].rct_ids[0].rfind("rctX:", 0), 0u);
+}
+
+TEST_F(ActorSystemTest, LogBasedNeedsReplication) {
+  auto sys = add_system({sim_disk("d1", 1000)}, false);
+  auto r = create(sys.name, rp_kind::log);
+  ASSERT_TRUE(std::holds_alternative<actors::op_failure>(r));
+  EXPECT_EQ(std::get<actors::op_failure>(r).code, actors::op_errc::invalid_state);
+  auto replicated = add_system({sim_disk("d1", 1000)}, true);
+  auto job = wait_terminal({create_ok(replicated.name, rp_kind::log).id}).at(0);
+  EXPECT_EQ(job.state, job_state::completed);
+  auto rps = read_rps(replicated.name);
+  ASSERT_EQ(rps.size(), 1u);
+  EXPECT_EQ(rps[0].kind, rp_kind::log);
+  EXPECT_TRUE(rps[0].rct_ids.empty());
+}
+
+TEST_F(ActorSystemTest, RctNeedsADiskWithChangeTracking) {
+  auto sys = add_system({sim_disk("d1", 1000, false)});
+  auto r = create(sys.name, rp_kind::rct);
+  ASSERT_TRUE(std::holds_alternative<actors::op_failure>(r));
+  auto f = std::get<actors::op_failure>(r);
+  EXPECT_EQ(f.code, actors::op_errc::invalid_state);
+  EXPECT_EQ(actors::to_return_code(f.code), protocol::return_code::invalid_state);
+}
+
+TEST_F(ActorSystemTest, UnknownSystemIsNotFound) {
+  auto r = create("00000000-0000-0000-0000-000000000000", rp_kind::rct);
+  ASSERT_TRUE(std::holds_alternative<actors::op_failure>(r));
+  auto f = std::get<actors::op_failure>(r);
+  EXPECT_EQ(f.code, actors::op_errc::not_found);
+  EXPECT_EQ(actors::to_return_code(f.code), protocol::return_code::invalid_parameter);
+  EXPECT_EQ(f.field, "AffectedSystem");
+}
+
+TEST_F(ActorSystemTest, DuplicateSystemNameIsAConflict) {
+  auto sys = add_system({});
+  protocol::system_info again;
+  again.name = sys.name;
+  again.element_name = "other";
+  self_->request(inventory_, 5s, actors::create_system_atom::value, again)
+    .receive(
+      [](protocol::system_info&) { ADD_FAILURE() << "duplicate accepted"; },
+      [](caf::error& err) { EXPECT_EQ(actors::describe(err).code, actors::op_errc::conflict); });
+}
+
+TEST_F(ActorSystemTest, SimulatedDiskFailureEndsInExceptionWithNothingLeft) {
+  auto failing = sim_disk("d1", 2'000'000);
+  failing.sim_fail_at = 0.5;
+  auto sys = add_system({failing});
+  auto job = wait_terminal({create_ok(sys.name).id}).at(0);
+  EXPECT_EQ(job.state, job_state::exception);
+  EXPECT_NE(job.error_code, 0);
+  EXPECT_NE(job.error_description.find("d1"), std::string::npos) << job.error_description;
+  EXPECT_EQ(job.percent_complete, 50);
+  EXPECT_TRUE(job.affected.empty());
+  EXPECT_TRUE(read_rps(sys.name).empty());
+}
+
+TEST_F(ActorSystemTest, QueueMovesOnAfterAFailedJob) {
+  auto failing = sim_disk("d1", 200'000);
+  failing.sim_fail_at = 0.1;
+  auto sys = add_system({failing, sim_disk("d2", 200'000)});
+  auto first = create_ok(sys.name);
+  auto second = create_ok(sys.name);
+  auto jobs = wait_terminal({first.id, second.id});
+  EXPECT_EQ(jobs[0].state, job_state::exception);
+  EXPECT_EQ(jobs[1].state, job_state::exception);
+  EXPECT_LE(jobs[0].finished_at, jobs[1].started_at);
+}

@@ -1,0 +1,35 @@
+#pragma once
+/// Building HTTP responses for both API surfaces: JSON bodies, RFC 9457 problems, and the
+/// mapping from operation errors to HTTP statuses.
+
+#include "actors/op_error.hpp"
+#include "web/http_server.hpp"
+
+#include <boost/json/value.hpp>
+
+#include <string_view>
+
+namespace refpoint::web {
+
+/// What every response must echo from its request.
+struct reply_meta {
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+
+reply_meta meta_of(const http_request& req);
+
+http_response json_response(const reply_meta& meta, http::status status,
+                            const boost::json::value& body);
+
+/// `application/problem+json` with type, title, status, detail and (when set) field.
+http_response problem_response(const reply_meta& meta, http::status status, std::string_view detail,
+                               std::string_view field = {});
+
+/// HTTP status for a REST answer to a failed operation (404, 400, 409, 422, 500, 503).
+http::status http_status_of(actors::op_errc code);
+
+/// A problem response for a failed operation.
+http_response failure_response(const reply_meta& meta, const actors::op_failure& failure);
+
+} // namespace refpoint::web
