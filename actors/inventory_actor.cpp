@@ -1,11 +1,14 @@
 #include "actors/inventory_actor.hpp"
 
+#include "actors/collection_actor.hpp"
 #include "actors/op_error.hpp"
 #include "actors/system_actor.hpp"
 #include "protocol/cim_datetime.hpp"
 #include "protocol/guid.hpp"
 
 #include <caf/all.hpp>
+
+#include <algorithm>
 
 namespace refpoint::actors {
 
@@ -22,12 +25,53 @@ void add_system(self_ptr self, system_info info) {
   self->state.systems.emplace(std::move(name), std::move(sys));
 }
 
+void add_collection(self_ptr self, protocol::collection_info info) {
+  auto id = info.id;
+  auto actor =
+    self->spawn<caf::linked>(collection_actor_impl, id, self->state.store, self->state.settings);
+  self->state.collections[id] = {std::move(info), std::move(actor)};
+}
+
+/// The system actors of `names`, in the same order; empty when one is unknown.
+std::optional<std::vector<system_actor>> owners_of(self_ptr self,
+                                                   const std::vector<std::string>& names) {
+  std::vector<system_actor> out;
+  for (const auto& n : names) {
+    auto i = self->state.systems.find(n);
+    if (i == self->state.systems.end())
+      return std::nullopt;
+    out.push_back(i->second);
+  }
+  return out;
+}
+
+/// Stores `info` as the collection's new membership; answers it once committed. The
+/// in-memory copy changes at once (so concurrent edits compose) and is put back on failure.
+caf::result<protocol::collection_info> store_membership(self_ptr self,
+                                                        protocol::collection_info info,
+                                                        protocol::collection_info previous) {
+  self->state.collections[info.id].info = info;
+  auto promise = self->make_response_promise<protocol::collection_info>();
+  self->request(self->state.store, caf::infinite, persistence::put_collection_atom::value, info)
+    .then([=](ack_atom) mutable { promise.deliver(info); },
+          [=](caf::error& err) mutable {
+            self->state.collections[previous.id].info = previous;
+            promise.deliver(make_error(op_errc::failed, "the collection could not be stored: " +
+                                                          caf::to_string(err)));
+          });
+  return promise;
+}
+
+caf::error unknown_collection(const std::string& id) {
+  return make_error(op_errc::not_found, "collection '" + id + "' does not exist", "Collection");
+}
+
 void fail_orphaned_job(self_ptr self, job_record rec) {
   auto now = protocol::now_us();
   rec.state = protocol::job_state::exception;
   rec.status = "Failed";
   rec.error_code = 32768;
-  rec.error_description = "system '" + rec.request.target + "' no longer exists";
+  rec.error_description = "'" + rec.request.target + "' no longer exists";
   rec.error_summary = "The reference point could not be created.";
   rec.finished_at = now;
   rec.last_state_change = now;
@@ -38,13 +82,16 @@ void fail_orphaned_job(self_ptr self, job_record rec) {
 
 } // namespace
 
-inventory_actor::behavior_type inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
-                                                    persistence::store_actor store,
-                                                    runtime_settings settings) {
+inventory_actor::behavior_type
+inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
+                     std::vector<protocol::collection_info> collections,
+                     persistence::store_actor store, runtime_settings settings) {
   self->state.store = std::move(store);
   self->state.settings = settings;
   for (auto& info : systems)
     add_system(self, std::move(info));
+  for (auto& info : collections)
+    add_collection(self, std::move(info));
   return {
     [=](create_system_atom, system_info& info) -> caf::result<system_info> {
       auto& st = self->state;
@@ -71,19 +118,124 @@ inventory_actor::behavior_type inventory_actor_impl(self_ptr self, std::vector<s
           });
       return promise;
     },
-    [=](create_rp_atom, protocol::create_request& req) -> caf::result<job_record> {
+    [=](create_rp_atom, protocol::create_request& req,
+        std::string& idempotency_key) -> caf::result<job_record> {
       auto i = self->state.systems.find(req.target);
       if (i == self->state.systems.end())
         return make_error(op_errc::not_found, "system '" + req.target + "' does not exist",
                           "AffectedSystem");
-      return self->delegate(i->second, create_rp_atom::value, std::move(req));
+      return self->delegate(i->second, create_rp_atom::value, std::move(req),
+                            std::move(idempotency_key));
+    },
+    [=](create_collection_atom,
+        protocol::collection_info& info) -> caf::result<protocol::collection_info> {
+      auto& st = self->state;
+      if (info.id.empty())
+        info.id = protocol::new_guid();
+      if (st.collections.count(info.id) > 0)
+        return make_error(op_errc::conflict, "a collection '" + info.id + "' already exists", "id");
+      for (std::size_t i = 0; i < info.members.size(); ++i)
+        if (st.systems.count(info.members[i]) == 0)
+          return make_error(op_errc::not_found, "system '" + info.members[i] + "' does not exist",
+                            "members[" + std::to_string(i) + "]");
+      if (info.created_at == 0)
+        info.created_at = protocol::now_us();
+      add_collection(self, info); // reserves the id; removed again if the store fails
+      auto promise = self->make_response_promise<protocol::collection_info>();
+      self->request(st.store, caf::infinite, persistence::put_collection_atom::value, info)
+        .then([=](ack_atom) mutable { promise.deliver(info); },
+              [=](caf::error& err) mutable {
+                auto i = self->state.collections.find(info.id);
+                self->send_exit(i->second.actor, caf::exit_reason::user_shutdown);
+                self->state.collections.erase(i);
+                promise.deliver(make_error(op_errc::failed, "the collection could not be stored: " +
+                                                              caf::to_string(err)));
+              });
+      return promise;
+    },
+    [=](remove_collection_atom, std::string& id) -> caf::result<ack_atom> {
+      auto i = self->state.collections.find(id);
+      if (i == self->state.collections.end())
+        return unknown_collection(id);
+      auto promise = self->make_response_promise<ack_atom>();
+      self
+        ->request(self->state.store, caf::infinite, persistence::delete_collection_atom::value, id)
+        .then(
+          [=](ack_atom) mutable {
+            // Jobs already running finish; the actor stays linked (retired) so that
+            // shutdown still takes it and them down.
+            auto j = self->state.collections.find(id);
+            if (j != self->state.collections.end()) {
+              self->state.retired.push_back(j->second.actor);
+              self->state.collections.erase(j);
+            }
+            promise.deliver(ack_atom::value);
+          },
+          [=](caf::error& err) mutable { promise.deliver(err); });
+      return promise;
+    },
+    [=](add_member_atom, std::string& id,
+        std::string& system) -> caf::result<protocol::collection_info> {
+      auto i = self->state.collections.find(id);
+      if (i == self->state.collections.end())
+        return unknown_collection(id);
+      if (self->state.systems.count(system) == 0)
+        return make_error(op_errc::not_found, "system '" + system + "' does not exist", "systemId");
+      auto info = i->second.info;
+      auto at = std::lower_bound(info.members.begin(), info.members.end(), system);
+      if (at != info.members.end() && *at == system)
+        return info; // already a member: PUT is idempotent
+      auto previous = info;
+      info.members.insert(at, system);
+      return store_membership(self, std::move(info), std::move(previous));
+    },
+    [=](remove_member_atom, std::string& id,
+        std::string& system) -> caf::result<protocol::collection_info> {
+      auto i = self->state.collections.find(id);
+      if (i == self->state.collections.end())
+        return unknown_collection(id);
+      auto info = i->second.info;
+      auto previous = info;
+      auto gone = std::remove(info.members.begin(), info.members.end(), system);
+      if (gone == info.members.end())
+        return make_error(op_errc::not_found,
+                          "system '" + system + "' is not a member of collection '" + id + "'",
+                          "systemId");
+      info.members.erase(gone, info.members.end());
+      return store_membership(self, std::move(info), std::move(previous));
+    },
+    [=](create_crp_atom, protocol::create_request& req,
+        std::string& idempotency_key) -> caf::result<job_record> {
+      auto i = self->state.collections.find(req.target);
+      if (i == self->state.collections.end())
+        return unknown_collection(req.target);
+      const auto& names = i->second.info.members;
+      auto owners = owners_of(self, names);
+      if (!owners)
+        return make_error(op_errc::invalid_state, "a member of the collection no longer exists",
+                          "Collection");
+      return self->delegate(i->second.actor, create_rp_atom::value, std::move(req),
+                            std::move(idempotency_key), names, std::move(*owners));
+    },
+    [=](cancel_atom, std::string& target, std::string& job_id,
+        protocol::job_state state) -> caf::result<ack_atom> {
+      if (auto i = self->state.systems.find(target); i != self->state.systems.end())
+        return self->delegate(i->second, cancel_atom::value, std::move(job_id), state);
+      if (auto i = self->state.collections.find(target); i != self->state.collections.end())
+        return self->delegate(i->second.actor, cancel_atom::value, std::move(job_id), state);
+      return make_error(op_errc::invalid_state, "job " + job_id + " has no running owner");
     },
     [=](requeue_atom, job_record& rec) {
-      auto i = self->state.systems.find(rec.request.target);
-      if (i == self->state.systems.end())
-        fail_orphaned_job(self, std::move(rec));
-      else
-        self->send(i->second, requeue_atom::value, std::move(rec));
+      const auto& target = rec.request.target;
+      if (auto i = self->state.systems.find(target); i != self->state.systems.end())
+        return self->send(i->second, requeue_atom::value, std::move(rec));
+      auto i = self->state.collections.find(target);
+      auto owners =
+        i == self->state.collections.end() ? std::nullopt : owners_of(self, i->second.info.members);
+      if (!owners)
+        return fail_orphaned_job(self, std::move(rec));
+      self->send(i->second.actor, requeue_atom::value, std::move(rec), i->second.info.members,
+                 std::move(*owners));
     },
   };
 }

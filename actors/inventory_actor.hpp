@@ -27,14 +27,22 @@ struct inventory_actor_state {
   persistence::store_actor store;
   runtime_settings settings;
   std::unordered_map<std::string, system_actor> systems; ///< by canonical name
-  std::unordered_set<std::string> pending;               ///< names being committed
+  /// A collection: its membership (kept in step with the store) and its actor.
+  struct collection_entry {
+    protocol::collection_info info;
+    collection_actor actor;
+  };
+  std::unordered_map<std::string, collection_entry> collections; ///< by id
+  std::vector<collection_actor> retired;   ///< actors of deleted collections, still linked
+  std::unordered_set<std::string> pending; ///< names being committed
   static inline const char* name = "inventory_actor";
 };
 
-/// Spawn with the systems loaded at start-up.
+/// Spawn with the systems and collections loaded at start-up.
 inventory_actor::behavior_type
 inventory_actor_impl(inventory_actor::stateful_pointer<inventory_actor_state> self,
-                     std::vector<protocol::system_info> systems, persistence::store_actor store,
-                     runtime_settings settings);
+                     std::vector<protocol::system_info> systems,
+                     std::vector<protocol::collection_info> collections,
+                     persistence::store_actor store, runtime_settings settings);
 
 } // namespace refpoint::actors

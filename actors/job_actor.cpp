@@ -1,13 +1,12 @@
 #include "actors/job_actor.hpp"
 
-#include "actors/sim_scan.hpp"
+#include "actors/op_error.hpp"
+#include "actors/system_actor.hpp"
 #include "protocol/cim_datetime.hpp"
 #include "protocol/guid.hpp"
 #include "protocol/object_path.hpp"
 
 #include <caf/all.hpp>
-
-#include <chrono>
 
 namespace refpoint::actors {
 
@@ -21,6 +20,10 @@ namespace {
 
 using self_ptr = job_actor::stateful_pointer<job_actor_state>;
 
+bool is_collection_job(const job_record& rec) {
+  return rec.type == protocol::job_type::create_collection_reference_point;
+}
+
 void persist(self_ptr self) {
   // Writes from one actor commit in order; a failed progress write is not fatal: the
   // terminal write decides what is recorded.
@@ -30,8 +33,15 @@ void persist(self_ptr self) {
     .then([](ack_atom) {}, [](caf::error&) {});
 }
 
+/// Answers `run`/`cancel`, gives every member machine back (granted or still queued
+/// reservations alike) and exits.
 void finish(self_ptr self) {
-  self->state.done.deliver(ack_atom::value);
+  for (const auto& m : self->state.members)
+    if (m.owner)
+      self->send(m.owner, release_atom::value, self->state.record.id);
+  for (auto* promise : {&self->state.done, &self->state.cancelled})
+    if (promise->pending())
+      promise->deliver(ack_atom::value);
   self->quit();
 }
 
@@ -44,28 +54,37 @@ void set_terminal(job_record& rec, job_state state, std::string status) {
   rec.cancellable = false;
 }
 
+/// Commits the job's terminal record, then finishes.
+void commit_terminal(self_ptr self) {
+  self
+    ->request(self->state.store, caf::infinite, persistence::update_job_atom::value,
+              self->state.record)
+    .then([=](ack_atom) { finish(self); }, [=](caf::error&) { finish(self); });
+}
+
 void fail(self_ptr self, std::string description) {
+  self->state.ending = true;
   auto& rec = self->state.record;
   set_terminal(rec, job_state::exception, "Failed");
   rec.error_code = job_failed_error_code;
   rec.error_description = std::move(description);
   rec.error_summary = "The reference point could not be created.";
-  self->request(self->state.store, caf::infinite, persistence::update_job_atom::value, rec)
-    .then([=](ack_atom) { finish(self); }, [=](caf::error&) { finish(self); });
+  rec.affected.clear();
+  commit_terminal(self);
 }
 
-protocol::reference_point make_reference_point(const job_actor_state& st) {
-  const auto& req = st.record.request;
+protocol::reference_point make_reference_point(const job_record& rec, const job_member& member) {
+  const auto& req = rec.request;
   protocol::reference_point rp;
   rp.id = protocol::new_guid();
-  rp.system_name = req.target;
+  rp.system_name = member.name;
   rp.element_name = req.element_name;
   rp.kind = req.kind;
   rp.consistency = req.consistency;
   rp.created_at = protocol::now_us();
-  rp.job_id = st.record.id;
+  rp.job_id = rec.id;
   if (req.kind == protocol::rp_kind::rct) {
-    for (const auto& d : st.disks) {
+    for (const auto& d : member.disks) {
       if (!d.change_tracking)
         continue;
       rp.disk_ids.push_back(d.id);
@@ -75,25 +94,61 @@ protocol::reference_point make_reference_point(const job_actor_state& st) {
   return rp;
 }
 
+/// What to do when the completion could not be committed: nothing was, so record Exception.
+auto on_store_failure(self_ptr self) {
+  return [=](caf::error& err) {
+    self->state.record.percent_complete = 99;
+    fail(self, "the reference point could not be stored: " + caf::to_string(err));
+  };
+}
+
 void complete(self_ptr self) {
-  auto rp = make_reference_point(self->state);
-  auto& rec = self->state.record;
+  auto& st = self->state;
+  st.ending = true;
+  auto& rec = st.record;
   set_terminal(rec, job_state::completed, "Completed");
   rec.percent_complete = 100;
+  if (!is_collection_job(rec)) {
+    auto rp = make_reference_point(rec, st.members.front());
+    rec.affected = {
+      {protocol::reference_point_path(rp.id, rp.system_name), protocol::element_effects::create}};
+    self->request(st.store, caf::infinite, persistence::complete_job_atom::value, rec, rp)
+      .then([=](ack_atom) { finish(self); }, on_store_failure(self));
+    return;
+  }
+  protocol::collection_reference_point rpc;
+  rpc.id = protocol::new_guid();
+  rpc.collection_id = rec.request.target;
+  rpc.element_name = rec.request.element_name;
+  rpc.kind = rec.request.kind;
+  rpc.consistency = rec.request.consistency;
+  rpc.created_at = protocol::now_us();
+  rpc.job_id = rec.id;
+  std::vector<protocol::reference_point> rps;
+  for (const auto& m : st.members) {
+    rps.push_back(make_reference_point(rec, m));
+    rps.back().collection_rp_id = rpc.id;
+    rpc.member_ids.push_back(rps.back().id);
+  }
   rec.affected = {
-    {protocol::reference_point_path(rp.id, rp.system_name), protocol::element_effects::create}};
-  self->request(self->state.store, caf::infinite, persistence::complete_job_atom::value, rec, rp)
-    .then([=](ack_atom) { finish(self); },
-          [=](caf::error& err) {
-            // Nothing was committed: record the failure instead of a completion.
-            self->state.record.affected.clear();
-            self->state.record.percent_complete = 99;
-            fail(self, "the reference point could not be stored: " + caf::to_string(err));
-          });
+    {protocol::collection_reference_point_path(rpc.id), protocol::element_effects::create}};
+  self
+    ->request(st.store, caf::infinite, persistence::complete_collection_job_atom::value, rec, rpc,
+              rps)
+    .then([=](ack_atom) { finish(self); }, on_store_failure(self));
+}
+
+/// Ends the job as Terminated or Killed. The sim backend writes nothing before the
+/// completion transaction, so rolling back is stopping the work.
+void end_cancelled(self_ptr self, job_state target) {
+  set_terminal(self->state.record, target, target == job_state::killed ? "Killed" : "Terminated");
+  commit_terminal(self);
 }
 
 void on_progress(self_ptr self) {
   auto& st = self->state;
+  if (st.ending)
+    return; // cancelled or finishing: the scan stops here
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - st.run_started);
   auto fraction = scan_fraction(st.plan, elapsed);
@@ -115,29 +170,101 @@ void on_progress(self_ptr self) {
   self->delayed_send(self, st.settings.sim_progress_interval, progress_atom::value);
 }
 
+/// Every member is held: plan one scan over all their disks, in member order. A
+/// collection names disks `<system>/<disk>` so a failure says which machine failed.
+void start_scan(self_ptr self) {
+  auto& st = self->state;
+  std::vector<protocol::disk> disks;
+  for (const auto& m : st.members)
+    for (auto d : m.disks) {
+      if (is_collection_job(st.record))
+        d.id = m.name + "/" + d.id;
+      disks.push_back(std::move(d));
+    }
+  st.plan = plan_sim_scan(disks, st.settings.sim_bytes_per_second);
+  st.record.status = "Running";
+  st.record.last_state_change = protocol::now_us();
+  st.run_started = std::chrono::steady_clock::now();
+  persist(self);
+  on_progress(self);
+}
+
+/// Reserves member `index` and the ones after it, one at a time (ascending Name order).
+void reserve_from(self_ptr self, std::size_t index) {
+  auto& st = self->state;
+  if (st.ending)
+    return;
+  if (index == st.members.size())
+    return start_scan(self);
+  auto owner = st.members[index].owner;
+  self->request(owner, caf::infinite, reserve_atom::value, st.record.id)
+    .then(
+      [=](protocol::system_info& info) {
+        auto& m = self->state.members[index];
+        m.reserved = true;
+        m.disks = std::move(info.disks);
+        if (self->state.ending)
+          return; // cancelled meanwhile: finish() releases it
+        if (auto err = check_can_take(info, self->state.record.request.kind))
+          return fail(self, "member " + m.name + ": " + describe(err).message);
+        reserve_from(self, index + 1);
+      },
+      [=](caf::error& err) {
+        if (!self->state.ending)
+          fail(self, "member " + self->state.members[index].name +
+                       " could not be reserved: " + describe(err).message);
+      });
+}
+
 } // namespace
 
 job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
-                                        std::vector<protocol::disk> disks,
+                                        std::vector<job_member> members,
                                         persistence::store_actor store, runtime_settings settings) {
   auto& st = self->state;
   st.record = std::move(record);
-  st.disks = std::move(disks);
+  st.members = std::move(members);
   st.store = std::move(store);
   st.settings = settings;
-  st.plan = plan_sim_scan(st.disks, settings.sim_bytes_per_second);
   return {
     [=](run_atom) -> caf::result<ack_atom> {
       auto& s = self->state;
+      if (s.ending)
+        return ack_atom::value; // cancelled while it waited: nothing to run
       s.done = self->make_response_promise();
+      s.running = true;
       auto now = protocol::now_us();
       s.record.started_at = now;
       s.record.last_state_change = now;
-      s.record.status = "Running";
-      s.run_started = std::chrono::steady_clock::now();
-      persist(self);
-      on_progress(self);
+      if (is_collection_job(s.record)) {
+        if (s.members.empty()) { // emptied between submission and a restart
+          fail(self, "collection " + s.record.request.target + " has no members");
+          return s.done;
+        }
+        s.record.status = "Reserving members";
+        persist(self);
+        reserve_from(self, 0);
+      } else {
+        start_scan(self);
+      }
       return s.done;
+    },
+    [=](cancel_atom, job_state target) -> caf::result<ack_atom> {
+      auto& s = self->state;
+      if (s.ending)
+        return make_error(op_errc::invalid_state, "job " + s.record.id + " is already finishing");
+      s.ending = true;
+      s.cancelled = self->make_response_promise();
+      if (s.running && target == job_state::terminated) {
+        // Terminate rolls back visibly: Shutting Down, then Terminated.
+        s.record.state = job_state::shutting_down;
+        s.record.status = "Shutting Down";
+        s.record.cancellable = false;
+        s.record.last_state_change = protocol::now_us();
+        persist(self);
+      }
+      end_cancelled(self, target);
+      return s.cancelled;
     },
     [=](progress_atom) { on_progress(self); },
   };

@@ -1,12 +1,17 @@
 #pragma once
-/// The job actor: owns one `Msvm_ConcreteJob` from "Queued" to its terminal state.
+/// The job actor: owns one `Msvm_ConcreteJob` that creates a reference point, of one
+/// virtual system (JobType 201) or of a collection (205), from "Queued" to its terminal
+/// state.
 ///
-/// Lifecycle: spawned by its system actor with the job already recorded (JobState 4,
-/// "Queued"); waits until the system actor sends `run`; then scans the machine's disks
-/// with the sim backend, persisting each PercentComplete change; finally commits the
-/// reference point together with the job's completion (one transaction), or records
-/// Exception with the error. It answers `run` once that terminal state is committed, then
-/// exits. It never blocks: progress is driven by its own delayed `progress` messages.
+/// Lifecycle: spawned with the job already recorded (JobState 4, "Queued"). On `run`, a
+/// collection job first reserves its members one after another in ascending Name order,
+/// each through that member's own FIFO queue, so overlapping collections never deadlock.
+/// With every machine held, it scans all their disks with the sim backend and persists
+/// each PercentComplete change. Finally it commits everything together with the job's
+/// completion, in one transaction: the reference point, or the collection reference point
+/// and all its members. Otherwise it records Exception and nothing else. It answers `run`
+/// once the terminal state is committed, releases its members, and exits. It never
+/// blocks: progress is driven by its own delayed `progress` messages.
 
 #include "actors/messages.hpp"
 #include "actors/runtime_settings.hpp"
@@ -16,9 +21,19 @@
 #include <caf/stateful_actor.hpp>
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 namespace refpoint::actors {
+
+/// One machine a job takes a reference point of.
+struct job_member {
+  std::string name;                  ///< the system's Name
+  std::vector<protocol::disk> disks; ///< known at once for a system job; from the reservation
+                                     ///< for a collection job
+  system_actor owner;                ///< collection jobs: the system actor to reserve
+  bool reserved = false;             ///< the member's reservation was granted
+};
 
 /// State of a job actor. Touched only by the actor itself.
 struct job_actor_state {
@@ -27,20 +42,23 @@ struct job_actor_state {
   job_actor_state() = default;
 
   protocol::job_record record;
-  std::vector<protocol::disk> disks;
+  std::vector<job_member> members; ///< one for a system job; by ascending name for a collection
   persistence::store_actor store;
   runtime_settings settings;
-  sim_plan plan; ///< fixed when the job is spawned
+  sim_plan plan; ///< fixed once every member is held
   std::chrono::steady_clock::time_point run_started;
-  caf::response_promise done;
+  caf::response_promise done;      ///< answers `run`
+  caf::response_promise cancelled; ///< answers `cancel`
+  bool running = false;            ///< `run` arrived
+  bool ending = false;             ///< a terminal state is being committed
   static inline const char* name = "job_actor";
 };
 
-/// Spawn arguments: the recorded job, the machine's disks at submission, the store and the
-/// settings. Spawn it linked to its system actor so shutdown takes it down too.
+/// Spawn arguments: the recorded job, its members, the store and the settings. Spawn it
+/// linked to its owner (system or collection actor) so shutdown takes it down too.
 job_actor::behavior_type job_actor_impl(job_actor::stateful_pointer<job_actor_state> self,
                                         protocol::job_record record,
-                                        std::vector<protocol::disk> disks,
+                                        std::vector<job_member> members,
                                         persistence::store_actor store, runtime_settings settings);
 
 } // namespace refpoint::actors

@@ -22,20 +22,61 @@ using create_rp_atom = caf::atom_constant<caf::atom("mkrp")>;
 using requeue_atom = caf::atom_constant<caf::atom("requeue")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using check_atom = caf::atom_constant<caf::atom("check")>;
+using create_collection_atom = caf::atom_constant<caf::atom("mkcoll")>;
+using remove_collection_atom = caf::atom_constant<caf::atom("rmcoll")>;
+using add_member_atom = caf::atom_constant<caf::atom("addmember")>;
+using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
+using create_crp_atom = caf::atom_constant<caf::atom("mkcrp")>;
 using ack_atom = persistence::ack_atom;
 
 /// A job actor. `run` starts the work; the answer comes when the job reached a terminal
-/// state and that state is committed. `progress` is its own timer tick.
+/// state and that state is committed. `cancel` (Terminate → terminated, Kill → killed)
+/// stops a queued or running job, rolls back its partial work and answers once the
+/// terminal state is committed; a job already finishing answers invalid_state.
+/// `progress` is its own timer tick.
 using job_actor =
-  caf::typed_actor<caf::replies_to<run_atom>::with<ack_atom>, caf::reacts_to<progress_atom>>;
+  caf::typed_actor<caf::replies_to<run_atom>::with<ack_atom>,
+                   caf::replies_to<cancel_atom, protocol::job_state>::with<ack_atom>,
+                   caf::reacts_to<progress_atom>>;
 
 /// A system actor.
 using system_actor = caf::typed_actor<
   /// Checks the request against the machine's state, records a new job (committed before
   /// the answer) and queues it. Errors: invalid_state (5), failed (2).
-  caf::replies_to<create_rp_atom, protocol::create_request>::with<protocol::job_record>,
+  /// The string is the client's idempotency key (empty: none): a key already stored answers
+  /// the stored job and queues nothing.
+  caf::replies_to<create_rp_atom, protocol::create_request,
+                  std::string>::with<protocol::job_record>,
   /// Queues an already recorded job again (restart recovery), keeping submission order.
-  caf::reacts_to<requeue_atom, protocol::job_record>>;
+  caf::reacts_to<requeue_atom, protocol::job_record>,
+  /// Cancels a queued or running job of this system (by id) with Terminate or Kill; answers
+  /// once its terminal state is committed. Error invalid_state: the job already finished.
+  caf::replies_to<cancel_atom, std::string, protocol::job_state>::with<ack_atom>,
+  /// Queues a reservation for collection job `id` like any other operation; answers the
+  /// machine's state when it reaches the head of the queue. The machine then runs nothing
+  /// else until `release`. Error invalid_state: released before it was granted.
+  caf::replies_to<reserve_atom, std::string>::with<protocol::system_info>,
+  /// Ends the reservation of collection job `id`, granted or still queued.
+  caf::reacts_to<release_atom, std::string>,
+  /// Whether the machine can take a reference point of that kind now (see check_can_take).
+  caf::replies_to<check_atom, protocol::rp_kind>::with<ack_atom>>;
+
+/// A collection actor: one per `Msvm_VirtualSystemCollection`.
+using collection_actor = caf::typed_actor<
+  /// Takes a collection reference point of `members` (names ascending, with their system
+  /// actors): checks every member can take it (invalid_state otherwise, also for no
+  /// members), records the job (205) and starts it. The string is the idempotency key.
+  caf::replies_to<create_rp_atom, protocol::create_request, std::string, std::vector<std::string>,
+                  std::vector<system_actor>>::with<protocol::job_record>,
+  /// Starts a recovered queued job again with the collection's current members.
+  caf::reacts_to<requeue_atom, protocol::job_record, std::vector<std::string>,
+                 std::vector<system_actor>>,
+  /// Cancels one of its jobs; invalid_state when it already finished.
+  caf::replies_to<cancel_atom, std::string, protocol::job_state>::with<ack_atom>>;
 
 /// The inventory / reference-point service.
 using inventory_actor = caf::typed_actor<
@@ -43,8 +84,25 @@ using inventory_actor = caf::typed_actor<
   /// Errors: conflict when the name is taken, failed when it cannot be stored.
   caf::replies_to<create_system_atom, protocol::system_info>::with<protocol::system_info>,
   /// Routes to the target's system actor. Errors: not_found, plus the system actor's.
-  caf::replies_to<create_rp_atom, protocol::create_request>::with<protocol::job_record>,
+  caf::replies_to<create_rp_atom, protocol::create_request,
+                  std::string>::with<protocol::job_record>,
   /// Routes a recovered queued job to its system (or fails it if the system is gone).
-  caf::reacts_to<requeue_atom, protocol::job_record>>;
+  caf::reacts_to<requeue_atom, protocol::job_record>,
+  /// Registers a collection (assigning a GUID id when empty). Errors: conflict (id taken),
+  /// not_found (a member system does not exist, field `members[i]`), failed.
+  caf::replies_to<create_collection_atom,
+                  protocol::collection_info>::with<protocol::collection_info>,
+  /// Deletes a collection. Its collection reference points stay. Error: not_found.
+  caf::replies_to<remove_collection_atom, std::string>::with<ack_atom>,
+  /// Adds / removes a member (collection id, system name); answers the collection as stored.
+  /// Errors: not_found (collection, or system to add), failed.
+  caf::replies_to<add_member_atom, std::string, std::string>::with<protocol::collection_info>,
+  caf::replies_to<remove_member_atom, std::string, std::string>::with<protocol::collection_info>,
+  /// Routes a collection reference point request to the collection's actor with the
+  /// members' system actors (the string is the idempotency key). Error: not_found.
+  caf::replies_to<create_crp_atom, protocol::create_request,
+                  std::string>::with<protocol::job_record>,
+  /// Routes a cancellation to the owner of the job: (target, job id, terminal state).
+  caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>>;
 
 } // namespace refpoint::actors

@@ -33,8 +33,10 @@ caf::error check_can_take(const protocol::system_info& info, protocol::rp_kind k
 
 namespace {
 
-job_record new_job(const protocol::create_request& req, const runtime_settings& settings) {
+job_record new_job(const protocol::create_request& req, std::string idempotency_key,
+                   const runtime_settings& settings) {
   job_record rec;
+  rec.idempotency_key = std::move(idempotency_key);
   rec.id = protocol::new_guid();
   rec.type = protocol::job_type::create_reference_point;
   rec.request = req;
@@ -48,24 +50,30 @@ job_record new_job(const protocol::create_request& req, const runtime_settings& 
 
 void run_next(self_ptr self) {
   auto& st = self->state;
-  if (st.busy || st.queue.empty())
+  if (st.current || st.queue.empty())
     return;
-  auto job = std::move(st.queue.front());
+  st.current = std::move(st.queue.front());
   st.queue.pop_front();
-  st.busy = true;
+  if (st.current->is_reservation()) {
+    // Held for a collection job until it sends `release`.
+    st.current->reservation.deliver(st.info);
+    return;
+  }
   auto next = [self] {
-    self->state.busy = false;
+    self->state.current.reset();
     run_next(self);
   };
-  self->request(job, caf::infinite, run_atom::value)
+  self->request(st.current->actor, caf::infinite, run_atom::value)
     .then([next](ack_atom) { next(); }, [next](caf::error&) { next(); });
 }
 
 void enqueue(self_ptr self, job_record rec) {
   auto& st = self->state;
-  auto job =
-    self->spawn<caf::linked>(job_actor_impl, std::move(rec), st.info.disks, st.store, st.settings);
-  st.queue.push_back(std::move(job));
+  auto id = rec.id;
+  std::vector<job_member> members{{st.info.name, st.info.disks, {}, false}};
+  auto job = self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members), st.store,
+                                      st.settings);
+  st.queue.push_back({std::move(id), std::move(job), {}});
   run_next(self);
 }
 
@@ -78,18 +86,20 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
   self->state.store = std::move(store);
   self->state.settings = settings;
   return {
-    [=](create_rp_atom, protocol::create_request& req) -> caf::result<job_record> {
+    [=](create_rp_atom, protocol::create_request& req,
+        std::string& idempotency_key) -> caf::result<job_record> {
       if (auto err = check_can_take(self->state.info, req.kind))
         return err;
-      auto rec = new_job(req, self->state.settings);
+      auto rec = new_job(req, std::move(idempotency_key), self->state.settings);
       auto promise = self->make_response_promise<job_record>();
       // The store answers in the order it was asked, so jobs queue in arrival order.
       self->request(self->state.store, caf::infinite, persistence::insert_job_atom::value, rec)
         .then(
-          [=](std::int64_t seq) mutable {
-            rec.seq = seq;
-            enqueue(self, rec);
-            promise.deliver(rec);
+          [=](protocol::job_record& stored) mutable {
+            bool fresh = stored.id == rec.id;
+            if (fresh)
+              enqueue(self, stored);
+            promise.deliver(stored);
           },
           [=](caf::error& err) mutable {
             promise.deliver(
@@ -98,6 +108,47 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
       return promise;
     },
     [=](requeue_atom, job_record& rec) { enqueue(self, std::move(rec)); },
+    [=](cancel_atom, std::string& job_id, protocol::job_state target) -> caf::result<ack_atom> {
+      auto& st = self->state;
+      auto queued = std::find_if(st.queue.begin(), st.queue.end(), [&](const auto& entry) {
+        return !entry.is_reservation() && entry.id == job_id;
+      });
+      if (queued != st.queue.end()) {
+        auto job = queued->actor;
+        st.queue.erase(queued); // it never runs: the queue moves on without it
+        return self->delegate(job, cancel_atom::value, target);
+      }
+      if (st.current && !st.current->is_reservation() && st.current->id == job_id)
+        return self->delegate(st.current->actor, cancel_atom::value, target);
+      return make_error(op_errc::invalid_state, "job " + job_id + " has already finished");
+    },
+    [=](reserve_atom, std::string& job_id) -> caf::result<protocol::system_info> {
+      auto promise = self->make_response_promise<protocol::system_info>();
+      self->state.queue.push_back({std::move(job_id), {}, promise});
+      run_next(self);
+      return promise;
+    },
+    [=](release_atom, const std::string& job_id) {
+      auto& st = self->state;
+      if (st.current && st.current->is_reservation() && st.current->id == job_id) {
+        st.current.reset();
+        run_next(self);
+        return;
+      }
+      auto queued = std::find_if(st.queue.begin(), st.queue.end(), [&](const auto& entry) {
+        return entry.is_reservation() && entry.id == job_id;
+      });
+      if (queued == st.queue.end())
+        return;
+      queued->reservation.deliver(
+        make_error(op_errc::invalid_state, "the reservation was released before it was granted"));
+      st.queue.erase(queued);
+    },
+    [=](check_atom, protocol::rp_kind kind) -> caf::result<ack_atom> {
+      if (auto err = check_can_take(self->state.info, kind))
+        return err;
+      return ack_atom::value;
+    },
   };
 }
 

@@ -11,8 +11,11 @@
 #include "actors/runtime_settings.hpp"
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <deque>
+#include <optional>
+#include <string>
 
 namespace refpoint::actors {
 
@@ -24,8 +27,16 @@ struct system_actor_state {
   protocol::system_info info;
   persistence::store_actor store;
   runtime_settings settings;
-  std::deque<job_actor> queue; ///< accepted jobs waiting their turn, oldest first
-  bool busy = false;           ///< a job is running
+  /// An operation of this machine: one of its own jobs (with its actor), or a collection
+  /// job's reservation (no actor; its promise is answered when the reservation is granted).
+  struct job_entry {
+    std::string id;
+    job_actor actor;
+    caf::typed_response_promise<protocol::system_info> reservation;
+    bool is_reservation() const { return !actor; }
+  };
+  std::deque<job_entry> queue;      ///< accepted jobs waiting their turn, oldest first
+  std::optional<job_entry> current; ///< the job running now
   static inline const char* name = "system_actor";
 };
 

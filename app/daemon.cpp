@@ -38,6 +38,7 @@ struct prepared_store {
   persistence::database writer;
   persistence::database reader;
   std::vector<protocol::system_info> systems;
+  std::vector<protocol::collection_info> collections;
   recovered_jobs jobs;
 };
 
@@ -59,9 +60,10 @@ std::variant<prepared_store, std::string> prepare_store(const config& cfg) {
       log_info(cfg, "recovery: " + std::to_string(jobs.queued.size()) + " queued job(s) resumed, " +
                       std::to_string(jobs.interrupted) + " interrupted job(s) failed");
     auto systems = writer.load_systems();
+    auto collections = writer.load_collections();
     auto reader = persistence::database::open(cfg.db, true);
     return prepared_store{std::move(writer), std::move(reader), std::move(systems),
-                          std::move(jobs)};
+                          std::move(collections), std::move(jobs)};
   } catch (const persistence::store_error& e) {
     return std::string{e.what()};
   }
@@ -103,8 +105,8 @@ int run_daemon(const config& cfg) {
 
   auto store = persistence::spawn_store_actor(sys, std::move(store_files.writer));
   auto query = persistence::spawn_query_actor(sys, std::move(store_files.reader));
-  auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems), store,
-                             settings_of(cfg));
+  auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
+                             std::move(store_files.collections), store, settings_of(cfg));
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));

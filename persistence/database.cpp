@@ -1,6 +1,7 @@
 #include "persistence/database.hpp"
 
 #include "persistence/schema.hpp"
+#include "protocol/job_retention.hpp"
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
@@ -8,6 +9,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <sqlite3.h>
 #include <type_traits>
@@ -18,6 +20,8 @@ namespace refpoint::persistence {
 namespace {
 
 using protocol::affected_element;
+using protocol::collection_info;
+using protocol::collection_reference_point;
 using protocol::disk;
 using protocol::job_record;
 using protocol::reference_point;
@@ -52,6 +56,19 @@ void bind_int(SQLite::Statement& stmt, const char* name, T value) {
   stmt.bind(name, to_column(value));
 }
 
+/// Optional text (a job's idempotency key, a reference point's collection): empty is NULL.
+void bind_optional_text(SQLite::Statement& stmt, const char* name, const std::string& value) {
+  if (value.empty()) {
+    stmt.bind(name);
+  } else {
+    stmt.bind(name, value);
+  }
+}
+
+std::string optional_text(const SQLite::Column& column) {
+  return column.isNull() ? std::string{} : column.getString();
+}
+
 /// Borrows a prepared statement for one execution: clears its bindings now and resets it
 /// when the scope ends, so it never keeps a read snapshot open between uses.
 class use {
@@ -78,15 +95,29 @@ constexpr const char* job_columns =
   "SELECT seq, id, type, target, rp_kind, rp_element_name, rp_consistency, state, status,"
   " percent_complete, error_code, error_description, error_summary, submitted_at,"
   " started_at, finished_at, last_state_change, time_before_removal_s,"
-  " delete_on_completion, cancellable FROM jobs";
+  " delete_on_completion, cancellable, idempotency_key FROM jobs";
+
+/// The `list_jobs` conditions shared by its four statements: after the cursor, and not yet
+/// past the removal time.
+constexpr const char* job_page_conditions =
+  "seq > :after_seq AND (finished_at = 0"
+  " OR finished_at + time_before_removal_s * 1000000 > :removed_before)"
+  " ORDER BY seq LIMIT :limit";
+
+constexpr const char* collection_columns =
+  "SELECT coll_key, id, element_name, created_at FROM collections";
+
+constexpr const char* rpc_columns =
+  "SELECT rpc_key, id, collection_id, element_name, kind, consistency, created_at, job_id"
+  " FROM rp_collections";
 
 constexpr const char* system_columns =
   "SELECT sys_key, name, element_name, enabled_state, replication_enabled, created_at"
   " FROM systems";
 
 constexpr const char* rp_columns =
-  "SELECT rp_key, id, system_name, element_name, kind, consistency, created_at, job_id"
-  " FROM reference_points";
+  "SELECT rp_key, id, system_name, element_name, kind, consistency, created_at, job_id,"
+  " collection_rp_id FROM reference_points";
 
 std::string sql(const char* head, const char* tail) {
   return std::string(head) + " " + tail;
@@ -124,12 +155,12 @@ struct database::impl {
                        " rp_consistency, state, status, percent_complete, error_code,"
                        " error_description, error_summary, submitted_at, started_at, finished_at,"
                        " last_state_change, time_before_removal_s, delete_on_completion,"
-                       " cancellable)"
+                       " cancellable, idempotency_key)"
                        " VALUES (:id, :type, :target, :rp_kind, :rp_element_name,"
                        " :rp_consistency, :state, :status, :percent_complete, :error_code,"
                        " :error_description, :error_summary, :submitted_at, :started_at,"
                        " :finished_at, :last_state_change, :time_before_removal_s,"
-                       " :delete_on_completion, :cancellable)"),
+                       " :delete_on_completion, :cancellable, :idempotency_key)"),
         update_job(db, "UPDATE jobs SET state = :state, status = :status,"
                        " percent_complete = :percent_complete, error_code = :error_code,"
                        " error_description = :error_description, error_summary = :error_summary,"
@@ -143,14 +174,26 @@ struct database::impl {
                         "INSERT INTO affected_elements (job_seq, ordinal, element_path, effects)"
                         " VALUES (:job_seq, :ordinal, :element_path, :effects)"),
         select_job(db, sql(job_columns, "WHERE id = :id")),
+        select_job_by_key(db, sql(job_columns, "WHERE idempotency_key = :idempotency_key")),
         select_unfinished_jobs(
           db, sql(job_columns, "WHERE state IN (:running, :shutting_down) ORDER BY seq")),
         select_affected(db, "SELECT element_path, effects FROM affected_elements"
                             " WHERE job_seq = :job_seq ORDER BY ordinal"),
+        select_job_page(db, sql(job_columns, "WHERE") + " " + job_page_conditions),
+        select_job_page_by_state(db, sql(job_columns, "WHERE state = :state AND") + " " +
+                                       job_page_conditions),
+        select_job_page_by_target(db, sql(job_columns, "WHERE target = :target AND") + " " +
+                                        job_page_conditions),
+        select_job_page_by_state_and_target(
+          db, sql(job_columns, "WHERE state = :state AND target = :target AND") + " " +
+                job_page_conditions),
+        purge_removed_jobs(db, "DELETE FROM jobs WHERE finished_at != 0"
+                               " AND finished_at + time_before_removal_s * 1000000"
+                               " <= :removed_before"),
         insert_rp(db, "INSERT INTO reference_points (id, system_name, element_name, kind,"
-                      " consistency, created_at, job_id)"
+                      " consistency, created_at, job_id, collection_rp_id)"
                       " VALUES (:id, :system_name, :element_name, :kind, :consistency, :created_at,"
-                      " :job_id)"),
+                      " :job_id, :collection_rp_id)"),
         insert_rp_disk(db, "INSERT INTO rp_disks (rp_key, ordinal, disk_id, rct_id)"
                            " VALUES (:rp_key, :ordinal, :disk_id, :rct_id)"),
         select_rp(db, sql(rp_columns, "WHERE id = :id")),
@@ -158,7 +201,40 @@ struct database::impl {
                              sql(rp_columns, "WHERE system_name = :system_name ORDER BY rp_key")),
         select_all_rps(db, sql(rp_columns, "ORDER BY rp_key")),
         select_rp_disks(db, "SELECT disk_id, rct_id FROM rp_disks WHERE rp_key = :rp_key"
-                            " ORDER BY ordinal") {}
+                            " ORDER BY ordinal"),
+        delete_rp(db, "DELETE FROM reference_points WHERE id = :id RETURNING collection_rp_id"),
+        upsert_collection(db,
+                          "INSERT INTO collections (id, element_name, created_at)"
+                          " VALUES (:id, :element_name, :created_at)"
+                          " ON CONFLICT (id) DO UPDATE SET element_name = excluded.element_name,"
+                          " created_at = excluded.created_at"
+                          " RETURNING coll_key"),
+        delete_collection_members(db, "DELETE FROM collection_members WHERE coll_key = :coll_key"),
+        insert_collection_member(db, "INSERT INTO collection_members (coll_key, system_name)"
+                                     " VALUES (:coll_key, :system_name)"),
+        delete_collection(db, "DELETE FROM collections WHERE id = :id"),
+        select_collection(db, sql(collection_columns, "WHERE id = :id")),
+        select_collections(db, sql(collection_columns, "ORDER BY id")),
+        select_collection_members(db, "SELECT system_name FROM collection_members"
+                                      " WHERE coll_key = :coll_key ORDER BY system_name"),
+        select_collections_of_system(db, "SELECT c.id FROM collection_members m"
+                                         " JOIN collections c ON c.coll_key = m.coll_key"
+                                         " WHERE m.system_name = :system_name ORDER BY c.id"),
+        insert_rpc(db, "INSERT INTO rp_collections (id, collection_id, element_name, kind,"
+                       " consistency, created_at, job_id)"
+                       " VALUES (:id, :collection_id, :element_name, :kind, :consistency,"
+                       " :created_at, :job_id)"),
+        insert_rpc_member(db, "INSERT INTO rp_collection_members (rpc_key, ordinal, rp_id)"
+                              " VALUES (:rpc_key, :ordinal, :rp_id)"),
+        select_rpc(db, sql(rpc_columns, "WHERE id = :id")),
+        select_rpcs_of_collection(
+          db, sql(rpc_columns, "WHERE collection_id = :collection_id ORDER BY rpc_key")),
+        select_all_rpcs(db, sql(rpc_columns, "ORDER BY rpc_key")),
+        select_rpc_members(db, "SELECT rp_id FROM rp_collection_members WHERE rpc_key = :rpc_key"
+                               " ORDER BY ordinal"),
+        delete_rpc(db, "DELETE FROM rp_collections WHERE id = :id"),
+        delete_rpc_member_rps(db, "DELETE FROM reference_points WHERE collection_rp_id = :rpc_id") {
+  }
 
   /// A savepoint: nested inside `transact`, a transaction of its own outside it. Rolls
   /// back everything done since its start unless released.
@@ -260,7 +336,16 @@ struct database::impl {
     }
   }
 
-  std::int64_t write_new_job(const job_record& job) {
+  /// The stored job: the one already holding `job.idempotency_key` if any, else `job`
+  /// just inserted (with its `seq`).
+  job_record write_new_job(const job_record& job) {
+    if (!job.idempotency_key.empty()) {
+      use stmt(select_job_by_key);
+      stmt->bind(":idempotency_key", job.idempotency_key);
+      if (stmt->executeStep()) {
+        return read_job(*stmt);
+      }
+    }
     {
       use stmt(insert_job);
       bind_mutable_job_columns(*stmt, job);
@@ -270,11 +355,13 @@ struct database::impl {
       stmt->bind(":rp_element_name", job.request.element_name);
       bind_int(*stmt, ":rp_consistency", job.request.consistency);
       bind_int(*stmt, ":submitted_at", job.submitted_at);
+      bind_optional_text(*stmt, ":idempotency_key", job.idempotency_key);
       stmt->exec();
     }
-    const std::int64_t seq = db.getLastInsertRowid();
-    write_affected(seq, job.affected);
-    return seq;
+    job_record stored = job;
+    stored.seq = db.getLastInsertRowid();
+    write_affected(stored.seq, job.affected);
+    return stored;
   }
 
   /// False when no job has `job.id`.
@@ -292,7 +379,8 @@ struct database::impl {
     return true;
   }
 
-  void write_reference_point(const reference_point& rp) {
+  /// Inserts `rp` as a member of `collection_rp_id` (empty: none).
+  void write_reference_point(const reference_point& rp, const std::string& collection_rp_id) {
     {
       use stmt(insert_rp);
       stmt->bind(":id", rp.id);
@@ -302,6 +390,7 @@ struct database::impl {
       bind_int(*stmt, ":consistency", rp.consistency);
       bind_int(*stmt, ":created_at", rp.created_at);
       stmt->bind(":job_id", rp.job_id);
+      bind_optional_text(*stmt, ":collection_rp_id", collection_rp_id);
       stmt->exec();
     }
     const std::int64_t rp_key = db.getLastInsertRowid();
@@ -320,6 +409,56 @@ struct database::impl {
       } else {
         stmt->bind(":rct_id");
       }
+      stmt->exec();
+    }
+  }
+
+  void write_collection_rp(const collection_reference_point& rpc,
+                           const std::vector<reference_point>& members) {
+    {
+      use stmt(insert_rpc);
+      stmt->bind(":id", rpc.id);
+      stmt->bind(":collection_id", rpc.collection_id);
+      stmt->bind(":element_name", rpc.element_name);
+      bind_int(*stmt, ":kind", rpc.kind);
+      bind_int(*stmt, ":consistency", rpc.consistency);
+      bind_int(*stmt, ":created_at", rpc.created_at);
+      stmt->bind(":job_id", rpc.job_id);
+      stmt->exec();
+    }
+    const std::int64_t rpc_key = db.getLastInsertRowid();
+    std::int64_t ordinal = 0;
+    for (const reference_point& member : members) {
+      {
+        use stmt(insert_rpc_member);
+        stmt->bind(":rpc_key", rpc_key);
+        stmt->bind(":ordinal", ordinal++);
+        stmt->bind(":rp_id", member.id);
+        stmt->exec();
+      }
+      write_reference_point(member, rpc.id);
+    }
+  }
+
+  void write_collection(const collection_info& collection) {
+    std::int64_t coll_key = 0;
+    {
+      use stmt(upsert_collection);
+      stmt->bind(":id", collection.id);
+      stmt->bind(":element_name", collection.element_name);
+      bind_int(*stmt, ":created_at", collection.created_at);
+      stmt->executeStep();
+      coll_key = stmt->getColumn(0).getInt64();
+    }
+    {
+      use stmt(delete_collection_members);
+      stmt->bind(":coll_key", coll_key);
+      stmt->exec();
+    }
+    for (const std::string& member : collection.members) {
+      use stmt(insert_collection_member);
+      stmt->bind(":coll_key", coll_key);
+      stmt->bind(":system_name", member);
       stmt->exec();
     }
   }
@@ -375,6 +514,7 @@ struct database::impl {
     job.time_before_removal_s = from_column<std::uint32_t>(stmt.getColumn("time_before_removal_s"));
     job.delete_on_completion = from_column<bool>(stmt.getColumn("delete_on_completion"));
     job.cancellable = from_column<bool>(stmt.getColumn("cancellable"));
+    job.idempotency_key = optional_text(stmt.getColumn("idempotency_key"));
     use affected(select_affected);
     affected->bind(":job_seq", job.seq);
     while (affected->executeStep()) {
@@ -396,6 +536,7 @@ struct database::impl {
     rp.consistency = from_column<protocol::consistency_level>(stmt.getColumn("consistency"));
     rp.created_at = stmt.getColumn("created_at").getInt64();
     rp.job_id = stmt.getColumn("job_id").getString();
+    rp.collection_rp_id = optional_text(stmt.getColumn("collection_rp_id"));
     use disks(select_rp_disks);
     disks->bind(":rp_key", stmt.getColumn("rp_key").getInt64());
     while (disks->executeStep()) {
@@ -407,6 +548,40 @@ struct database::impl {
       }
     }
     return rp;
+  }
+
+  /// The collection in the current row of `stmt` (a `collection_columns` query), with its
+  /// members.
+  collection_info read_collection(const SQLite::Statement& stmt) {
+    collection_info collection;
+    collection.id = stmt.getColumn("id").getString();
+    collection.element_name = stmt.getColumn("element_name").getString();
+    collection.created_at = stmt.getColumn("created_at").getInt64();
+    use members(select_collection_members);
+    members->bind(":coll_key", stmt.getColumn("coll_key").getInt64());
+    while (members->executeStep()) {
+      collection.members.push_back(members->getColumn("system_name").getString());
+    }
+    return collection;
+  }
+
+  /// The collection reference point in the current row of `stmt` (an `rpc_columns`
+  /// query), with its member ids.
+  collection_reference_point read_collection_rp(const SQLite::Statement& stmt) {
+    collection_reference_point rpc;
+    rpc.id = stmt.getColumn("id").getString();
+    rpc.collection_id = stmt.getColumn("collection_id").getString();
+    rpc.element_name = stmt.getColumn("element_name").getString();
+    rpc.kind = from_column<protocol::rp_kind>(stmt.getColumn("kind"));
+    rpc.consistency = from_column<protocol::consistency_level>(stmt.getColumn("consistency"));
+    rpc.created_at = stmt.getColumn("created_at").getInt64();
+    rpc.job_id = stmt.getColumn("job_id").getString();
+    use members(select_rpc_members);
+    members->bind(":rpc_key", stmt.getColumn("rpc_key").getInt64());
+    while (members->executeStep()) {
+      rpc.member_ids.push_back(members->getColumn("rp_id").getString());
+    }
+    return rpc;
   }
 
   // -- members: constant after construction --
@@ -430,8 +605,14 @@ struct database::impl {
   SQLite::Statement delete_affected;
   SQLite::Statement insert_affected;
   SQLite::Statement select_job;
+  SQLite::Statement select_job_by_key;
   SQLite::Statement select_unfinished_jobs;
   SQLite::Statement select_affected;
+  SQLite::Statement select_job_page;
+  SQLite::Statement select_job_page_by_state;
+  SQLite::Statement select_job_page_by_target;
+  SQLite::Statement select_job_page_by_state_and_target;
+  SQLite::Statement purge_removed_jobs;
 
   SQLite::Statement insert_rp;
   SQLite::Statement insert_rp_disk;
@@ -439,6 +620,25 @@ struct database::impl {
   SQLite::Statement select_rps_of_system;
   SQLite::Statement select_all_rps;
   SQLite::Statement select_rp_disks;
+  SQLite::Statement delete_rp;
+
+  SQLite::Statement upsert_collection;
+  SQLite::Statement delete_collection_members;
+  SQLite::Statement insert_collection_member;
+  SQLite::Statement delete_collection;
+  SQLite::Statement select_collection;
+  SQLite::Statement select_collections;
+  SQLite::Statement select_collection_members;
+  SQLite::Statement select_collections_of_system;
+
+  SQLite::Statement insert_rpc;
+  SQLite::Statement insert_rpc_member;
+  SQLite::Statement select_rpc;
+  SQLite::Statement select_rpcs_of_collection;
+  SQLite::Statement select_all_rpcs;
+  SQLite::Statement select_rpc_members;
+  SQLite::Statement delete_rpc;
+  SQLite::Statement delete_rpc_member_rps;
 };
 
 // -- database -----------------------------------------------------------------------
@@ -495,12 +695,12 @@ void database::put_system(const system_info& system) {
   }
 }
 
-std::int64_t database::insert_job(const job_record& job) {
+job_record database::insert_job(const job_record& job) {
   try {
     impl::savepoint sp(*impl_);
-    const std::int64_t seq = impl_->write_new_job(job);
+    job_record stored = impl_->write_new_job(job);
     sp.release();
-    return seq;
+    return stored;
   } catch (const SQLite::Exception& e) {
     fail("cannot insert job '" + job.id + "'", e);
   }
@@ -522,7 +722,7 @@ bool database::update_job(const job_record& job) {
 bool database::complete_job(const job_record& job, const reference_point& rp) {
   try {
     impl::savepoint sp(*impl_);
-    impl_->write_reference_point(rp);
+    impl_->write_reference_point(rp, rp.collection_rp_id);
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the reference point back
     }
@@ -530,6 +730,114 @@ bool database::complete_job(const job_record& job, const reference_point& rp) {
     return true;
   } catch (const SQLite::Exception& e) {
     fail("cannot complete job '" + job.id + "' with reference point '" + rp.id + "'", e);
+  }
+}
+
+bool database::complete_collection_job(const job_record& job, const collection_reference_point& rpc,
+                                       const std::vector<reference_point>& members) {
+  try {
+    impl::savepoint sp(*impl_);
+    impl_->write_collection_rp(rpc, members);
+    if (!impl_->write_job_update(job)) {
+      return false; // the savepoint takes the collection reference point back
+    }
+    sp.release();
+    return true;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot complete job '" + job.id + "' with collection reference point '" + rpc.id + "'",
+         e);
+  }
+}
+
+bool database::destroy_reference_point_job(const job_record& job, const std::string& rp_id) {
+  try {
+    impl::savepoint sp(*impl_);
+    {
+      use stmt(impl_->delete_rp);
+      stmt->bind(":id", rp_id);
+      if (!stmt->executeStep()) {
+        return false;
+      }
+      const std::string owner = optional_text(stmt->getColumn(0));
+      if (!owner.empty()) {
+        throw store_error("cannot destroy reference point '" + rp_id +
+                          "': it belongs to collection reference point '" + owner + "'");
+      }
+    }
+    if (!impl_->write_job_update(job)) {
+      return false; // the savepoint takes the reference point back
+    }
+    sp.release();
+    return true;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot destroy reference point '" + rp_id + "' for job '" + job.id + "'", e);
+  }
+}
+
+bool database::destroy_collection_rp_job(const job_record& job, const std::string& rpc_id) {
+  try {
+    impl::savepoint sp(*impl_);
+    {
+      use stmt(impl_->delete_rpc);
+      stmt->bind(":id", rpc_id);
+      if (stmt->exec() == 0) {
+        return false;
+      }
+    }
+    {
+      use stmt(impl_->delete_rpc_member_rps);
+      stmt->bind(":rpc_id", rpc_id);
+      stmt->exec();
+    }
+    if (!impl_->write_job_update(job)) {
+      return false; // the savepoint takes the collection reference point back
+    }
+    sp.release();
+    return true;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot destroy collection reference point '" + rpc_id + "' for job '" + job.id + "'", e);
+  }
+}
+
+void database::put_collection(const collection_info& collection) {
+  try {
+    impl::savepoint sp(*impl_);
+    impl_->write_collection(collection);
+    sp.release();
+  } catch (const SQLite::Exception& e) {
+    fail("cannot store collection '" + collection.id + "'", e);
+  }
+}
+
+bool database::delete_collection(const std::string& id) {
+  try {
+    impl::savepoint sp(*impl_);
+    int deleted = 0;
+    {
+      use stmt(impl_->delete_collection);
+      stmt->bind(":id", id);
+      deleted = stmt->exec();
+    }
+    sp.release();
+    return deleted != 0;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot delete collection '" + id + "'", e);
+  }
+}
+
+std::size_t database::purge_jobs(protocol::timestamp_us cutoff) {
+  try {
+    impl::savepoint sp(*impl_);
+    int purged = 0;
+    {
+      use stmt(impl_->purge_removed_jobs);
+      bind_int(*stmt, ":removed_before", cutoff - protocol::gone_window_us);
+      purged = stmt->exec();
+    }
+    sp.release();
+    return static_cast<std::size_t>(purged);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot purge removed jobs", e);
   }
 }
 
@@ -633,6 +941,114 @@ std::vector<reference_point> database::list_reference_points(const std::string& 
     return result;
   } catch (const SQLite::Exception& e) {
     fail("cannot list reference points of '" + system_name + "'", e);
+  }
+}
+
+job_page database::list_jobs(std::optional<protocol::job_state> state, const std::string& target,
+                             std::size_t limit, std::int64_t after_seq,
+                             protocol::timestamp_us removed_before) {
+  try {
+    // One statement per filter combination, so that each can use its index.
+    SQLite::Statement& chosen =
+      state ? (target.empty() ? impl_->select_job_page_by_state
+                              : impl_->select_job_page_by_state_and_target)
+            : (target.empty() ? impl_->select_job_page : impl_->select_job_page_by_target);
+    // One row beyond the page tells whether more follow; the bound stays within int64.
+    constexpr auto max_page_size =
+      static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max()) - 1;
+    const std::size_t page_size = std::clamp<std::size_t>(limit, 1, max_page_size);
+    job_page page;
+    use stmt(chosen);
+    if (state) {
+      bind_int(*stmt, ":state", *state);
+    }
+    if (!target.empty()) {
+      stmt->bind(":target", target);
+    }
+    stmt->bind(":after_seq", after_seq);
+    bind_int(*stmt, ":removed_before", removed_before);
+    bind_int(*stmt, ":limit", page_size + 1);
+    while (stmt->executeStep()) {
+      if (page.items.size() == page_size) {
+        page.next_after = page.items.back().seq;
+        break;
+      }
+      page.items.push_back(impl_->read_job(*stmt));
+    }
+    return page;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list jobs", e);
+  }
+}
+
+std::optional<collection_info> database::get_collection(const std::string& id) {
+  try {
+    use stmt(impl_->select_collection);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    return impl_->read_collection(*stmt);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read collection '" + id + "'", e);
+  }
+}
+
+std::vector<collection_info> database::load_collections() {
+  try {
+    std::vector<collection_info> result;
+    use stmt(impl_->select_collections);
+    while (stmt->executeStep()) {
+      result.push_back(impl_->read_collection(*stmt));
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list collections", e);
+  }
+}
+
+std::vector<std::string> database::collections_of_system(const std::string& system_name) {
+  try {
+    std::vector<std::string> result;
+    use stmt(impl_->select_collections_of_system);
+    stmt->bind(":system_name", system_name);
+    while (stmt->executeStep()) {
+      result.push_back(stmt->getColumn(0).getString());
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list collections of system '" + system_name + "'", e);
+  }
+}
+
+std::optional<collection_reference_point> database::get_collection_rp(const std::string& id) {
+  try {
+    use stmt(impl_->select_rpc);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    return impl_->read_collection_rp(*stmt);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read collection reference point '" + id + "'", e);
+  }
+}
+
+std::vector<collection_reference_point>
+database::list_collection_rps(const std::string& collection_id) {
+  try {
+    std::vector<collection_reference_point> result;
+    const bool all = collection_id.empty();
+    use stmt(all ? impl_->select_all_rpcs : impl_->select_rpcs_of_collection);
+    if (!all) {
+      stmt->bind(":collection_id", collection_id);
+    }
+    while (stmt->executeStep()) {
+      result.push_back(impl_->read_collection_rp(*stmt));
+    }
+    return result;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list collection reference points of '" + collection_id + "'", e);
   }
 }
 

@@ -17,10 +17,16 @@
 /// answer `std::nullopt` or `false`.
 ///
 /// Timestamps are stored as given: int64 microseconds since the Unix epoch.
+///
+/// Job removal (DESIGN §4): a finished job's removal time is `finished_at` plus
+/// `time_before_removal_s`. From then on `list_jobs` hides it, though `get_job` still reads
+/// it (the gateway answers 410 Gone); `purge_jobs` deletes it `protocol::gone_window_us`
+/// (a day) later.
 
 #include "persistence/store_error.hpp"
 #include "protocol/model.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -29,6 +35,13 @@
 #include <vector>
 
 namespace refpoint::persistence {
+
+/// One page of `database::list_jobs`.
+struct job_page {
+  std::vector<protocol::job_record> items;
+  std::int64_t next_after = 0; ///< `after_seq` for the next page; 0: no more jobs
+  friend bool operator==(const job_page&, const job_page&) = default;
+};
 
 /// `PRAGMA synchronous`. With WAL, `normal` may lose the last commits on power loss (never
 /// on a process crash) but never corrupts; `full` syncs every commit.
@@ -63,20 +76,59 @@ public:
   /// Inserts or replaces a system (by `name`) and its disks, in order.
   void put_system(const protocol::system_info& system);
 
-  /// Inserts a new job with its affected elements; answers its `seq`, which is assigned
-  /// here (the `seq` of `job` is ignored) and grows with every insert, never reused.
-  std::int64_t insert_job(const protocol::job_record& job);
+  /// Inserts a new job with its affected elements and answers it as stored: `seq` is
+  /// assigned here (the `seq` of `job` is ignored) and grows with every insert, never
+  /// reused. When `job.idempotency_key` is not empty and a stored job already has that key,
+  /// inserts nothing and answers that stored job instead (callers compare ids to tell).
+  /// Throws when `job.id` is already taken.
+  protocol::job_record insert_job(const protocol::job_record& job);
 
   /// Replaces the mutable columns of the job with `job.id` (state, status, percent, error
   /// fields, times, removal settings, cancellable) and its affected elements. Identity
-  /// (`seq`, `type`, `request`, `submitted_at`) never changes. Answers false, writing
-  /// nothing, when no job has that id.
+  /// (`seq`, `type`, `request`, `submitted_at`, `idempotency_key`) never changes. Answers
+  /// false, writing nothing, when no job has that id.
   bool update_job(const protocol::job_record& job);
 
   /// Inserts `rp` (with its disks and RCT ids, in order) and updates `job` as
   /// `update_job` does, atomically. Answers false, writing nothing, when no job has that
   /// id; throws (writing nothing) when `rp.id` is already taken.
   bool complete_job(const protocol::job_record& job, const protocol::reference_point& rp);
+
+  /// Inserts the collection reference point `rpc` and its `members` and updates `job` as
+  /// `update_job` does, atomically. The stored member list is the ids of `members` in the
+  /// given order (`rpc.member_ids` is not read: callers pass members by ascending system
+  /// name), and each member is stored with `collection_rp_id = rpc.id` whatever it holds.
+  /// Answers false, writing nothing, when no job has that id; throws (writing nothing)
+  /// when `rpc.id` or a member's id is already taken.
+  bool complete_collection_job(const protocol::job_record& job,
+                               const protocol::collection_reference_point& rpc,
+                               const std::vector<protocol::reference_point>& members);
+
+  /// Deletes the reference point `rp_id` (with its disk rows) and updates `job` as
+  /// `update_job` does, atomically. Answers false, writing nothing, when no reference point
+  /// or no job has that id. Throws (writing nothing) when the reference point belongs to a
+  /// collection reference point: members go only with their collection reference point.
+  bool destroy_reference_point_job(const protocol::job_record& job, const std::string& rp_id);
+
+  /// Deletes the collection reference point `rpc_id` with every member reference point and
+  /// updates `job` as `update_job` does, atomically. Answers false, writing nothing, when
+  /// no collection reference point or no job has that id.
+  bool destroy_collection_rp_job(const protocol::job_record& job, const std::string& rpc_id);
+
+  /// Inserts or replaces a collection (by `id`) and its member list. Members are stored
+  /// (and read back) in ascending system name whatever their order here; a duplicate
+  /// member throws, writing nothing.
+  void put_collection(const protocol::collection_info& collection);
+
+  /// Deletes the collection `id` and its member list; answers false when there is none.
+  /// Its collection reference points stay (they outlive it, as reference points outlive
+  /// their system).
+  bool delete_collection(const std::string& id);
+
+  /// Deletes the finished jobs (with their affected elements) whose removal time lies at
+  /// least `protocol::gone_window_us` before `cutoff`; answers how many. Unfinished jobs
+  /// (`finished_at == 0`) are never purged.
+  std::size_t purge_jobs(protocol::timestamp_us cutoff);
 
   /// Runs `body` in one transaction (BEGIN IMMEDIATE): commits when it returns, rolls back
   /// and rethrows when it throws. The write methods called inside join it. Throws
@@ -107,6 +159,29 @@ public:
   /// Reference points of the system named `system_name`, in the order they were stored
   /// (oldest first); an empty name lists every reference point.
   std::vector<protocol::reference_point> list_reference_points(const std::string& system_name);
+
+  /// Jobs with `seq > after_seq`, by ascending `seq`, at most `limit` of them (a `limit` of
+  /// 0 is taken as 1), keeping only those in `state` (when given) and for `target` (when
+  /// not empty) and hiding those whose removal time is at or before `removed_before`.
+  /// `next_after` is the `seq` of the last item when more matching jobs follow, else 0.
+  job_page list_jobs(std::optional<protocol::job_state> state, const std::string& target,
+                     std::size_t limit, std::int64_t after_seq,
+                     protocol::timestamp_us removed_before);
+
+  std::optional<protocol::collection_info> get_collection(const std::string& id);
+
+  /// Every collection with its members, ordered by id.
+  std::vector<protocol::collection_info> load_collections();
+
+  /// Ids of the collections that have `system_name` as a member, ascending.
+  std::vector<std::string> collections_of_system(const std::string& system_name);
+
+  std::optional<protocol::collection_reference_point> get_collection_rp(const std::string& id);
+
+  /// Collection reference points of the collection `collection_id`, in the order they were
+  /// stored (oldest first); an empty id lists every collection reference point.
+  std::vector<protocol::collection_reference_point>
+  list_collection_rps(const std::string& collection_id);
 
 private:
   struct impl;

@@ -43,7 +43,8 @@ typename Inspector::result_type inspect(Inspector& f, system_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reference_point& x) {
   return f(caf::meta::type_name("refpoint::reference_point"), x.id, x.system_name, x.element_name,
-           x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id);
+           x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id,
+           x.collection_rp_id);
 }
 
 template <class Inspector>
@@ -62,7 +63,20 @@ typename Inspector::result_type inspect(Inspector& f, job_record& x) {
   return f(caf::meta::type_name("refpoint::job_record"), x.id, x.seq, x.type, x.request, x.state,
            x.status, x.percent_complete, x.error_code, x.error_description, x.error_summary,
            x.submitted_at, x.started_at, x.finished_at, x.last_state_change,
-           x.time_before_removal_s, x.delete_on_completion, x.cancellable, x.affected);
+           x.time_before_removal_s, x.delete_on_completion, x.cancellable, x.affected,
+           x.idempotency_key);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, collection_info& x) {
+  return f(caf::meta::type_name("refpoint::collection_info"), x.id, x.element_name, x.members,
+           x.created_at);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, collection_reference_point& x) {
+  return f(caf::meta::type_name("refpoint::collection_reference_point"), x.id, x.collection_id,
+           x.element_name, x.kind, x.consistency, x.member_ids, x.created_at, x.job_id);
 }
 
 } // namespace refpoint::protocol

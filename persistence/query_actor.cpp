@@ -63,6 +63,32 @@ query_actor::behavior_type query(query_pointer self, database db) {
         return self->state.db->list_reference_points(system_name);
       });
     },
+    [self](get_collection_atom, const std::string& id) -> caf::result<protocol::collection_info> {
+      return guarded([&] { return found(self->state.db->get_collection(id), "collection", id); });
+    },
+    [self](list_collections_atom) -> caf::result<std::vector<protocol::collection_info>> {
+      return guarded([&]() -> caf::result<std::vector<protocol::collection_info>> {
+        return self->state.db->load_collections();
+      });
+    },
+    [self](get_rpc_atom,
+           const std::string& id) -> caf::result<protocol::collection_reference_point> {
+      return guarded([&] {
+        return found(self->state.db->get_collection_rp(id), "collection reference point", id);
+      });
+    },
+    [self](list_rpcs_atom, const std::string& collection_id)
+      -> caf::result<std::vector<protocol::collection_reference_point>> {
+      return guarded([&]() -> caf::result<std::vector<protocol::collection_reference_point>> {
+        return self->state.db->list_collection_rps(collection_id);
+      });
+    },
+    [self](list_jobs_atom, const job_query& query) -> caf::result<job_page> {
+      return guarded([&]() -> caf::result<job_page> {
+        return self->state.db->list_jobs(query.state, query.target, query.limit, query.after_seq,
+                                         query.removed_before);
+      });
+    },
   };
 }
 

@@ -92,6 +92,55 @@ CREATE TABLE rp_disks (
   PRIMARY KEY (rp_key, ordinal)
 ) WITHOUT ROWID;
 )sql",
+  // 2: collections, collection reference points, idempotency keys.
+  R"sql(
+-- NULL: a reference point taken alone.
+ALTER TABLE reference_points ADD COLUMN collection_rp_id TEXT;
+CREATE INDEX reference_points_by_collection_rp ON reference_points (collection_rp_id)
+  WHERE collection_rp_id IS NOT NULL;
+
+-- NULL: no key. ADD COLUMN cannot add a UNIQUE constraint: the index enforces it (NULLs
+-- never collide).
+ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
+-- When a finished job's removal time passes (finished_at + time_before_removal_s).
+CREATE INDEX jobs_by_removal_time ON jobs (finished_at + time_before_removal_s * 1000000)
+  WHERE finished_at != 0;
+
+CREATE TABLE collections (
+  coll_key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  element_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+-- The key orders members by ascending system name.
+CREATE TABLE collection_members (
+  coll_key INTEGER NOT NULL REFERENCES collections(coll_key) ON DELETE CASCADE,
+  system_name TEXT NOT NULL,
+  PRIMARY KEY (coll_key, system_name)
+) WITHOUT ROWID;
+CREATE INDEX collection_members_by_system ON collection_members (system_name);
+
+-- collection_id is not a foreign key: a collection reference point outlives its
+-- collection, as a reference point outlives its system.
+CREATE TABLE rp_collections (
+  rpc_key INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  collection_id TEXT NOT NULL,
+  element_name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  consistency INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  job_id TEXT NOT NULL
+);
+CREATE INDEX rp_collections_by_collection ON rp_collections (collection_id, rpc_key);
+CREATE TABLE rp_collection_members (
+  rpc_key INTEGER NOT NULL REFERENCES rp_collections(rpc_key) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  rp_id TEXT NOT NULL,
+  PRIMARY KEY (rpc_key, ordinal)
+) WITHOUT ROWID;
+)sql",
 };
 
 } // namespace
@@ -100,14 +149,14 @@ int user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
 
-void migrate(SQLite::Database& db, const std::string& label) {
+void migrate(SQLite::Database& db, const std::string& label, int target) {
   const int found = user_version(db);
   if (found > current_schema_version) {
     throw store_error("database '" + label + "' has schema version " + std::to_string(found) +
                       ", newer than this build supports (" +
                       std::to_string(current_schema_version) + ")");
   }
-  for (int next = found + 1; next <= current_schema_version; ++next) {
+  for (int next = found + 1; next <= target; ++next) {
     try {
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       // Another process may have migrated between our read and our write lock.

@@ -9,6 +9,10 @@
 /// Tables (version 1): `systems` (+ `disks`, ordered), `jobs` (`seq` is the INTEGER
 /// PRIMARY KEY and submission order, `id` GUID in a UNIQUE column; + `affected_elements`,
 /// ordered), `reference_points` (`rp_key` rowid, `id` GUID UNIQUE; + `rp_disks`, ordered).
+/// Version 2 adds `reference_points.collection_rp_id` and `jobs.idempotency_key` (both
+/// NULL when empty; the key is UNIQUE), `collections` (`coll_key` rowid, `id` UNIQUE;
+/// + `collection_members` by system name) and `rp_collections` (`rpc_key` rowid, `id`
+/// UNIQUE; + `rp_collection_members`, ordered).
 ///
 /// Thread safety: these functions use the given connection only; call them from the
 /// thread that owns it.
@@ -22,16 +26,18 @@ class Database;
 namespace refpoint::persistence {
 
 /// The schema version this build reads and writes.
-inline constexpr int current_schema_version = 1;
+inline constexpr int current_schema_version = 2;
 
 /// The file's `PRAGMA user_version`. Throws `SQLite::Exception` (e.g. "file is not a
 /// database").
 int user_version(SQLite::Database& db);
 
-/// Runs the missing steps. `label` names the file in messages. Throws `store_error` when
-/// the file's version is newer than `current_schema_version` or a step fails (that step
-/// is rolled back; earlier steps stay applied).
-/// REQUIRES: a read-write connection with no open transaction.
-void migrate(SQLite::Database& db, const std::string& label);
+/// Runs the missing steps up to version `target` (tests stop early to build an old file).
+/// `label` names the file in messages. Throws `store_error` when the file's version is
+/// newer than `current_schema_version` or a step fails (that step is rolled back; earlier
+/// steps stay applied).
+/// REQUIRES: a read-write connection with no open transaction;
+/// 0 <= target <= current_schema_version.
+void migrate(SQLite::Database& db, const std::string& label, int target = current_schema_version);
 
 } // namespace refpoint::persistence

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -37,19 +38,23 @@ struct put_system_write {
 };
 
 struct insert_job_write {
-  protocol::job_record job;
-  caf::typed_response_promise<std::int64_t> promise;
-  std::int64_t seq = 0; ///< set by `apply`
+  protocol::job_record job; ///< replaced by the stored job in `apply`
+  caf::typed_response_promise<protocol::job_record> promise;
 
   caf::error apply(database& db) {
-    seq = db.insert_job(job);
+    job = db.insert_job(job);
     return {};
   }
-  void answer() { promise.deliver(seq); }
+  void answer() { promise.deliver(std::move(job)); }
 };
 
 caf::error job_not_found(const std::string& id) {
   return make_error(store_errc::not_found, "job '" + id + "' not found");
+}
+
+/// `what` (or the job) was not found.
+caf::error target_or_job_not_found(const std::string& what, const std::string& job_id) {
+  return make_error(store_errc::not_found, what + " or job '" + job_id + "' not found");
 }
 
 struct update_job_write {
@@ -73,8 +78,83 @@ struct complete_job_write {
   void answer() { promise.deliver(ack_atom::value); }
 };
 
+struct complete_collection_job_write {
+  protocol::job_record job;
+  protocol::collection_reference_point rpc;
+  std::vector<protocol::reference_point> members;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.complete_collection_job(job, rpc, members) ? caf::error{} : job_not_found(job.id);
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct destroy_rp_job_write {
+  protocol::job_record job;
+  std::string rp_id;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.destroy_reference_point_job(job, rp_id)
+             ? caf::error{}
+             : target_or_job_not_found("reference point '" + rp_id + "'", job.id);
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct destroy_rpc_job_write {
+  protocol::job_record job;
+  std::string rpc_id;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.destroy_collection_rp_job(job, rpc_id)
+             ? caf::error{}
+             : target_or_job_not_found("collection reference point '" + rpc_id + "'", job.id);
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct put_collection_write {
+  protocol::collection_info collection;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    db.put_collection(collection);
+    return {};
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct delete_collection_write {
+  std::string id;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    return db.delete_collection(id)
+             ? caf::error{}
+             : make_error(store_errc::not_found, "collection '" + id + "' not found");
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct purge_jobs_write {
+  protocol::timestamp_us cutoff = 0;
+  caf::typed_response_promise<std::uint64_t> promise;
+  std::uint64_t purged = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    purged = db.purge_jobs(cutoff);
+    return {};
+  }
+  void answer() { promise.deliver(purged); }
+};
+
 using staged_write =
-  std::variant<put_system_write, insert_job_write, update_job_write, complete_job_write>;
+  std::variant<put_system_write, insert_job_write, update_job_write, complete_job_write,
+               complete_collection_job_write, destroy_rp_job_write, destroy_rpc_job_write,
+               put_collection_write, delete_collection_write, purge_jobs_write>;
 
 struct store_state {
   std::optional<database> db;       ///< set once at spawn; optional only because CAF
@@ -147,8 +227,8 @@ store_impl::behavior_type store(store_pointer self, database db) {
       stage(self, put_system_write{std::move(system), promise});
       return promise;
     },
-    [self](insert_job_atom, protocol::job_record& job) -> caf::result<std::int64_t> {
-      auto promise = self->make_response_promise<std::int64_t>();
+    [self](insert_job_atom, protocol::job_record& job) -> caf::result<protocol::job_record> {
+      auto promise = self->make_response_promise<protocol::job_record>();
       stage(self, insert_job_write{std::move(job), promise});
       return promise;
     },
@@ -161,6 +241,41 @@ store_impl::behavior_type store(store_pointer self, database db) {
            protocol::reference_point& rp) -> caf::result<ack_atom> {
       auto promise = self->make_response_promise<ack_atom>();
       stage(self, complete_job_write{std::move(job), std::move(rp), promise});
+      return promise;
+    },
+    [self](complete_collection_job_atom, protocol::job_record& job,
+           protocol::collection_reference_point& rpc,
+           std::vector<protocol::reference_point>& members) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, complete_collection_job_write{std::move(job), std::move(rpc), std::move(members),
+                                                promise});
+      return promise;
+    },
+    [self](destroy_rp_job_atom, protocol::job_record& job,
+           std::string& rp_id) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, destroy_rp_job_write{std::move(job), std::move(rp_id), promise});
+      return promise;
+    },
+    [self](destroy_rpc_job_atom, protocol::job_record& job,
+           std::string& rpc_id) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, destroy_rpc_job_write{std::move(job), std::move(rpc_id), promise});
+      return promise;
+    },
+    [self](put_collection_atom, protocol::collection_info& collection) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, put_collection_write{std::move(collection), promise});
+      return promise;
+    },
+    [self](delete_collection_atom, std::string& id) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, delete_collection_write{std::move(id), promise});
+      return promise;
+    },
+    [self](purge_jobs_atom, protocol::timestamp_us cutoff) -> caf::result<std::uint64_t> {
+      auto promise = self->make_response_promise<std::uint64_t>();
+      stage(self, purge_jobs_write{cutoff, promise});
       return promise;
     },
     [self](stats_atom) -> store_stats { return self->state.stats; },

@@ -5,23 +5,29 @@
 /// while a transaction is being prepared are batched into one transaction (group commit);
 /// every write is answered only after its transaction committed. A failed commit answers
 /// each write of the batch with `store_errc::write_failed`. A write that fails on its own
-/// (constraint violation) is rolled back alone and answered with `write_failed`; an update
-/// or completion of an unknown job writes nothing and answers `not_found`. Either way the
-/// other writes of the batch still commit.
+/// (constraint violation) is rolled back alone and answered with `write_failed`; a write
+/// naming an unknown job, reference point, collection or collection reference point
+/// writes nothing and answers `not_found`. Either way the other writes of the batch still
+/// commit.
 ///
 /// `query_actor`: read-only connection (WAL lets it read while the writer commits). Runs
 /// detached. Sees only committed data. Unknown ids answer `store_errc::not_found`.
 
+#include "persistence/database.hpp"
 #include "persistence/inspect.hpp"
 #include "protocol/model.hpp"
 
 #include <caf/atom.hpp>
+#include <caf/detail/scope_guard.hpp>
 #include <caf/error.hpp>
+#include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace refpoint::persistence {
@@ -35,6 +41,17 @@ using get_system_atom = caf::atom_constant<caf::atom("getsys")>;
 using list_systems_atom = caf::atom_constant<caf::atom("lssys")>;
 using get_rp_atom = caf::atom_constant<caf::atom("getrp")>;
 using list_rps_atom = caf::atom_constant<caf::atom("lsrp")>;
+using put_collection_atom = caf::atom_constant<caf::atom("putcoll")>;
+using delete_collection_atom = caf::atom_constant<caf::atom("delcoll")>;
+using complete_collection_job_atom = caf::atom_constant<caf::atom("cmplcoll")>;
+using destroy_rp_job_atom = caf::atom_constant<caf::atom("dstrrp")>;
+using destroy_rpc_job_atom = caf::atom_constant<caf::atom("dstrrpc")>;
+using purge_jobs_atom = caf::atom_constant<caf::atom("purgejobs")>;
+using get_collection_atom = caf::atom_constant<caf::atom("getcoll")>;
+using list_collections_atom = caf::atom_constant<caf::atom("lscoll")>;
+using get_rpc_atom = caf::atom_constant<caf::atom("getrpc")>;
+using list_rpcs_atom = caf::atom_constant<caf::atom("lsrpc")>;
+using list_jobs_atom = caf::atom_constant<caf::atom("lsjobs")>;
 using ack_atom = caf::atom_constant<caf::atom("ack")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 
@@ -64,18 +81,78 @@ typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
            x.failed_writes);
 }
 
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_page& x) {
+  return f(caf::meta::type_name("refpoint::job_page"), x.items, x.next_after);
+}
+
+/// The arguments of `database::list_jobs` as one message.
+struct job_query {
+  std::optional<protocol::job_state> state;  ///< none: every state
+  std::string target;                        ///< empty: every target
+  std::uint64_t limit = 0;                   ///< page size (0 is taken as 1)
+  std::int64_t after_seq = 0;                ///< 0: from the first job
+  protocol::timestamp_us removed_before = 0; ///< usually now: hides removed jobs
+  friend bool operator==(const job_query&, const job_query&) = default;
+};
+
+// std::optional is not inspectable in CAF 0.17: `state` travels as a flag and a value,
+// written by the reading overload and restored by the writing one.
+template <class Inspector>
+std::enable_if_t<Inspector::reads_state, typename Inspector::result_type> inspect(Inspector& f,
+                                                                                  job_query& x) {
+  bool has_state = x.state.has_value();
+  protocol::job_state state = x.state.value_or(protocol::job_state::running);
+  return f(caf::meta::type_name("refpoint::job_query"), has_state, state, x.target, x.limit,
+           x.after_seq, x.removed_before);
+}
+
+template <class Inspector>
+std::enable_if_t<Inspector::writes_state, typename Inspector::result_type> inspect(Inspector& f,
+                                                                                   job_query& x) {
+  bool has_state = false;
+  protocol::job_state state = protocol::job_state::running;
+  auto guard = caf::detail::make_scope_guard(
+    [&] { x.state = has_state ? std::optional<protocol::job_state>{state} : std::nullopt; });
+  return f(caf::meta::type_name("refpoint::job_query"), has_state, state, x.target, x.limit,
+           x.after_seq, x.removed_before);
+}
+
 /// The writer.
 using store_actor = caf::typed_actor<
   /// Inserts or replaces a system and its disks.
   caf::replies_to<put_system_atom, protocol::system_info>::with<ack_atom>,
-  /// Inserts a new job; answers its `seq` (monotonic submission order).
-  caf::replies_to<insert_job_atom, protocol::job_record>::with<std::int64_t>,
+  /// Inserts a new job; answers the stored job (with its `seq`, the monotonic submission
+  /// order). When a stored job already has the job's non-empty `idempotency_key`, inserts
+  /// nothing and answers that job: callers compare ids to tell.
+  caf::replies_to<insert_job_atom, protocol::job_record>::with<protocol::job_record>,
   /// Replaces a job's mutable columns (state, status, percent, errors, times, affected).
   caf::replies_to<update_job_atom, protocol::job_record>::with<ack_atom>,
   /// In one transaction: inserts the reference point and updates the job (completed,
   /// with its affected element). Neither is visible without the other.
   caf::replies_to<complete_job_atom, protocol::job_record,
                   protocol::reference_point>::with<ack_atom>,
+  /// In one transaction: inserts the collection reference point, its member reference
+  /// points (as `database::complete_collection_job`) and updates the job. `not_found` for
+  /// an unknown job; `write_failed` when an id is taken (nothing of it is stored).
+  caf::replies_to<complete_collection_job_atom, protocol::job_record,
+                  protocol::collection_reference_point,
+                  std::vector<protocol::reference_point>>::with<ack_atom>,
+  /// In one transaction: deletes the reference point (by id) and updates the job.
+  /// `not_found` when the reference point is gone (or the job unknown); `write_failed` for
+  /// a member of a collection reference point.
+  caf::replies_to<destroy_rp_job_atom, protocol::job_record, std::string>::with<ack_atom>,
+  /// In one transaction: deletes the collection reference point (by id) with its member
+  /// reference points and updates the job. `not_found` when it is gone (or the job
+  /// unknown).
+  caf::replies_to<destroy_rpc_job_atom, protocol::job_record, std::string>::with<ack_atom>,
+  /// Inserts or replaces a collection and its members.
+  caf::replies_to<put_collection_atom, protocol::collection_info>::with<ack_atom>,
+  /// Deletes a collection (by id); `not_found` when there is none.
+  caf::replies_to<delete_collection_atom, std::string>::with<ack_atom>,
+  /// Deletes the jobs removed at least a day before the cutoff (`database::purge_jobs`);
+  /// answers how many.
+  caf::replies_to<purge_jobs_atom, protocol::timestamp_us>::with<std::uint64_t>,
   /// Counters for tests and metrics; answered at once, never batched.
   caf::replies_to<stats_atom>::with<store_stats>>;
 
@@ -86,6 +163,15 @@ using query_actor = caf::typed_actor<
   caf::replies_to<list_systems_atom>::with<std::vector<protocol::system_info>>,
   caf::replies_to<get_rp_atom, std::string>::with<protocol::reference_point>,
   /// Reference points of one system (by name), oldest first; empty name: all of them.
-  caf::replies_to<list_rps_atom, std::string>::with<std::vector<protocol::reference_point>>>;
+  caf::replies_to<list_rps_atom, std::string>::with<std::vector<protocol::reference_point>>,
+  caf::replies_to<get_collection_atom, std::string>::with<protocol::collection_info>,
+  /// Every collection, by id.
+  caf::replies_to<list_collections_atom>::with<std::vector<protocol::collection_info>>,
+  caf::replies_to<get_rpc_atom, std::string>::with<protocol::collection_reference_point>,
+  /// Collection reference points of one collection (by id), oldest first; empty id: all.
+  caf::replies_to<list_rpcs_atom,
+                  std::string>::with<std::vector<protocol::collection_reference_point>>,
+  /// One page of jobs (`database::list_jobs`).
+  caf::replies_to<list_jobs_atom, job_query>::with<job_page>>;
 
 } // namespace refpoint::persistence

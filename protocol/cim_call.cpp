@@ -1,17 +1,14 @@
 #include "protocol/cim_call.hpp"
 
-#include "protocol/object_path.hpp"
+#include "protocol/method_params.hpp"
 
-#include <boost/algorithm/string/predicate.hpp>
-
-#include <array>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace refpoint::protocol {
 
 namespace json = boost::json;
-using boost::algorithm::iequals;
 
 namespace {
 
@@ -50,52 +47,6 @@ failure bad(std::string_view param, std::string message) {
   return invalid_parameter(std::string(param), std::move(message));
 }
 
-/// The method body with its parameters looked up case-insensitively.
-/// REQUIRES: `check_names` accepted the body (no unknown or repeated names).
-class parameters {
-public:
-  explicit parameters(const json::object& body) : body_(body) {}
-
-  /// The value of parameter `name`, or nullptr when absent.
-  const json::value* find(std::string_view name) const {
-    for (const auto& [key, value] : body_)
-      if (iequals(key, name))
-        return &value;
-    return nullptr;
-  }
-
-private:
-  const json::object& body_;
-};
-
-std::optional<failure> check_names(const json::object& body, const call_spec& spec) {
-  const std::array<std::string_view, 4> known{spec.target_param, settings_param, type_param,
-                                              spec.resulting_param};
-  std::array<bool, 4> seen{};
-  for (const auto& entry : body) {
-    std::string_view key = entry.key();
-    std::size_t i = 0;
-    while (i < known.size() && !iequals(key, known[i]))
-      ++i;
-    if (i == known.size())
-      return bad(key, "unknown parameter " + std::string(key));
-    if (seen[i])
-      return bad(known[i], "parameter " + std::string(known[i]) + " is given more than once");
-    seen[i] = true;
-  }
-  return std::nullopt;
-}
-
-result<std::string> decode_target(const json::value* v, const call_spec& spec) {
-  std::string param(spec.target_param);
-  if (!v || v->is_null())
-    return bad(param, param + " is required");
-  if (!v->is_string())
-    return bad(param,
-               param + " must be a string (an object path or a GUID), not " + json::serialize(*v));
-  return resolve_reference(v->get_string(), spec.target_class, spec.target_key, param);
-}
-
 result<rp_kind> decode_type(const json::value* v, const call_spec& spec) {
   std::string param(type_param);
   if (!v || v->is_null())
@@ -125,12 +76,13 @@ std::optional<failure> check_resulting(const json::value* v, const call_spec& sp
 }
 
 result<create_call> decode_create_call(const json::value& body, const call_spec& spec) {
-  if (!body.is_object())
-    return bad("", "the method parameters must be a JSON object");
-  if (auto error = check_names(body.get_object(), spec))
-    return *error;
-  parameters params{body.get_object()};
-  auto target = decode_target(params.find(spec.target_param), spec);
+  auto checked = method_params::check(
+    body, {spec.target_param, settings_param, type_param, spec.resulting_param});
+  if (!checked)
+    return checked.error();
+  const auto& params = checked.value();
+  auto target = decode_reference_param(params.find(spec.target_param), spec.target_param,
+                                       spec.target_class, spec.target_key);
   if (!target)
     return target.error();
   auto kind = decode_type(params.find(type_param), spec);

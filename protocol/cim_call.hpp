@@ -33,7 +33,7 @@ struct collection_create_call {
 /// ResultingReferencePoint?}`. Checks, in this order, each failure naming its parameter
 /// in `failure::field`:
 /// 1. the body is an object (else 4) whose parameters are all known and not repeated
-///    (else 4 naming the parameter);
+///    (else 4 naming the parameter; `method_params::check`);
 /// 2. `AffectedSystem`: required string, an `Msvm_ComputerSystem` path or a bare GUID,
 ///    resolved to its `Name` (`resolve_reference`: 4, or 6 for another class);
 /// 3. `ReferencePointType`: required integer number, decoded by `decode_system_rp_type`

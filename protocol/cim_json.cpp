@@ -171,4 +171,60 @@ json::object cim_reference_point_of_system(const reference_point& point) {
   return out;
 }
 
+json::object cim_collection(const collection_info& collection) {
+  auto out = instance("Msvm_VirtualSystemCollection", collection_path(collection.id));
+  out["InstanceID"] = collection.id;
+  out["ElementName"] = collection.element_name;
+  out["Caption"] = "Virtual System Collection";
+  out["InstallDate"] = cim_time(collection.created_at);
+  return out;
+}
+
+json::object cim_collected_virtual_system(const collection_info& collection,
+                                          std::string_view system_name) {
+  auto owner = collection_path(collection.id);
+  auto member = system_path(system_name);
+  auto out = instance(
+    "Msvm_CollectedVirtualSystems",
+    association_path("Msvm_CollectedVirtualSystems", "Collection", owner, "Member", member));
+  out["Collection"] = owner;
+  out["Member"] = member;
+  return out;
+}
+
+json::object cim_reference_point_collection(const collection_reference_point& point) {
+  auto out = instance("Msvm_ReferencePointCollection", collection_reference_point_path(point.id));
+  out["CollectionID"] = point.id;
+  out["VirtualSystemCollectionId"] = point.collection_id;
+  out["ElementName"] = point.element_name;
+  out["ReferencePointType"] = rp_type_property(point.kind);
+  out["ConsistencyLevel"] = collection_consistency_value(point.consistency);
+  out["HasAssociatedLog"] = point.kind == rp_kind::log;
+  out["CreationTime"] = cim_time(point.created_at);
+  return out;
+}
+
+json::object cim_collected_reference_point(const collection_reference_point& point,
+                                           const reference_point& member) {
+  auto owner = collection_reference_point_path(point.id);
+  auto member_path = reference_point_path(member.id, member.system_name);
+  auto out = instance(
+    "Msvm_CollectedReferencePoints",
+    association_path("Msvm_CollectedReferencePoints", "Collection", owner, "Member", member_path));
+  out["Collection"] = owner;
+  out["Member"] = member_path;
+  return out;
+}
+
+json::object cim_reference_point_of_collection(const collection_reference_point& point) {
+  auto antecedent = collection_path(point.collection_id);
+  auto dependent = collection_reference_point_path(point.id);
+  auto out = instance("Msvm_ReferencePointOfVirtualSystemCollection",
+                      association_path("Msvm_ReferencePointOfVirtualSystemCollection", "Antecedent",
+                                       antecedent, "Dependent", dependent));
+  out["Antecedent"] = antecedent;
+  out["Dependent"] = dependent;
+  return out;
+}
+
 } // namespace refpoint::protocol

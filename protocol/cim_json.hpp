@@ -49,4 +49,29 @@ boost::json::object cim_affected_job_element(const job_record& job,
 /// path), Dependent (the reference point's path); `__PATH` keys in that order.
 boost::json::object cim_reference_point_of_system(const reference_point& point);
 
+/// `Msvm_VirtualSystemCollection`: InstanceID, ElementName, Caption
+/// "Virtual System Collection", InstallDate (`created_at`).
+boost::json::object cim_collection(const collection_info& collection);
+
+/// `Msvm_CollectedVirtualSystems` association instance: Collection (the collection's
+/// path), Member (the path of system `system_name`); `__PATH` keys in that order.
+boost::json::object cim_collected_virtual_system(const collection_info& collection,
+                                                 std::string_view system_name);
+
+/// `Msvm_ReferencePointCollection`: CollectionID, VirtualSystemCollectionId, ElementName,
+/// ReferencePointType (1 Log / 2 RCT), ConsistencyLevel (this class alone: 1 Crash /
+/// 2 Application), HasAssociatedLog (true for a log-based one), CreationTime.
+boost::json::object cim_reference_point_collection(const collection_reference_point& point);
+
+/// `Msvm_CollectedReferencePoints` association instance: Collection (the collection
+/// reference point's path), Member (the path of `member`, one of its member reference
+/// points); `__PATH` keys in that order.
+boost::json::object cim_collected_reference_point(const collection_reference_point& point,
+                                                  const reference_point& member);
+
+/// `Msvm_ReferencePointOfVirtualSystemCollection` association instance: Antecedent (the
+/// path of the collection it was taken of), Dependent (the collection reference point's
+/// path); `__PATH` keys in that order.
+boost::json::object cim_reference_point_of_collection(const collection_reference_point& point);
+
 } // namespace refpoint::protocol

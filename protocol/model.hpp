@@ -48,7 +48,34 @@ struct reference_point {
   std::vector<std::string> rct_ids;  ///< ResilientChangeTrackingIdentifiers, parallel to disk_ids
   timestamp_us created_at = 0;
   std::string job_id; ///< the job that created it
+  /// The collection reference point this one belongs to (empty when taken alone). Such a
+  /// member is destroyed only together with its collection reference point.
+  std::string collection_rp_id;
   friend bool operator==(const reference_point&, const reference_point&) = default;
+};
+
+/// A collection of virtual systems (`Msvm_VirtualSystemCollection`).
+struct collection_info {
+  std::string id; ///< InstanceID, GUID
+  std::string element_name;
+  std::vector<std::string> members; ///< system names, ascending, no duplicates
+  timestamp_us created_at = 0;
+  friend bool operator==(const collection_info&, const collection_info&) = default;
+};
+
+/// A collection reference point (`Msvm_ReferencePointCollection`): one member reference
+/// point per system of the collection, all taken at one consistent moment.
+struct collection_reference_point {
+  std::string id;            ///< CollectionID, GUID
+  std::string collection_id; ///< VirtualSystemCollectionId
+  std::string element_name;
+  rp_kind kind = rp_kind::rct;
+  consistency_level consistency = consistency_level::application;
+  std::vector<std::string> member_ids; ///< member reference point ids, by ascending system name
+  timestamp_us created_at = 0;
+  std::string job_id; ///< the job that created it
+  friend bool operator==(const collection_reference_point&,
+                         const collection_reference_point&) = default;
 };
 
 /// One `Msvm_AffectedJobElement` row: the job affected `element_path` with `effects`.
@@ -58,10 +85,11 @@ struct affected_element {
   friend bool operator==(const affected_element&, const affected_element&) = default;
 };
 
-/// What a create-reference-point job was asked to do (kept so a queued job can run
-/// again after a restart).
+/// What a job was asked to do (kept so a queued job can run again after a restart).
+/// `target` depends on the job type: the system name (201), the collection id (205), the
+/// reference point id (202) or the collection reference point id (208).
 struct create_request {
-  std::string target; ///< system name (or collection id)
+  std::string target;
   rp_kind kind = rp_kind::rct;
   std::string element_name;
   consistency_level consistency = consistency_level::application;
@@ -88,6 +116,9 @@ struct job_record {
   bool delete_on_completion = false;
   bool cancellable = true;
   std::vector<affected_element> affected;
+  /// The client's `Idempotency-Key` (empty: none). Unique among stored jobs: submitting a
+  /// job with a key already stored answers the stored job instead.
+  std::string idempotency_key;
   friend bool operator==(const job_record&, const job_record&) = default;
 };
 

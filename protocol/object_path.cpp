@@ -242,6 +242,16 @@ std::string reference_point_path(std::string_view instance_id, std::string_view 
                               {"VirtualSystemIdentifier", std::string(system_name)}}});
 }
 
+std::string collection_path(std::string_view instance_id) {
+  return format_object_path(
+    {{}, {}, "Msvm_VirtualSystemCollection", {{"InstanceID", std::string(instance_id)}}});
+}
+
+std::string collection_reference_point_path(std::string_view collection_id) {
+  return format_object_path(
+    {{}, {}, "Msvm_ReferencePointCollection", {{"CollectionID", std::string(collection_id)}}});
+}
+
 result<std::string> resolve_reference(std::string_view text, std::string_view expected_class,
                                       std::string_view key_name, std::string_view field) {
   std::string trimmed = boost::algorithm::trim_copy(std::string(text));

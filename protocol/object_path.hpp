@@ -46,6 +46,10 @@ std::string format_object_path(const object_path& path);
 std::string job_path(std::string_view instance_id);
 std::string system_path(std::string_view name);
 std::string reference_point_path(std::string_view instance_id, std::string_view system_name);
+/// `Msvm_VirtualSystemCollection.InstanceID="<id>"`.
+std::string collection_path(std::string_view instance_id);
+/// `Msvm_ReferencePointCollection.CollectionID="<id>"`.
+std::string collection_reference_point_path(std::string_view collection_id);
 
 /// Resolves a reference parameter (e.g. `AffectedSystem`) to the value of `key_name`.
 /// Accepts a full object path of class `expected_class`, or a bare GUID.

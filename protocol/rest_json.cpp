@@ -307,15 +307,43 @@ std::vector<disk> decode_disks(const json::array& items, error_sink& sink) {
   return out;
 }
 
-void decode_system_name(object_view& in, system_info& out) {
-  auto name = in.string("name");
-  if (!name)
+std::string guid_expectation(std::string_view found) {
+  return "must be a GUID (8-4-4-4-12 hex digits), found " + describe(json::value(found));
+}
+
+/// An optional GUID member `key`, canonicalized into `out`.
+void decode_guid(object_view& in, std::string_view key, std::string& out) {
+  auto text = in.string(key);
+  if (!text)
     return;
-  if (is_guid(*name))
-    out.name = canonical_guid(*name);
+  if (is_guid(*text))
+    out = canonical_guid(*text);
   else
-    in.fail("name",
-            "must be a GUID (8-4-4-4-12 hex digits), found " + describe(json::value(*name)));
+    in.fail(key, guid_expectation(*text));
+}
+
+/// Collection members: system-name GUIDs, canonicalized, unique, sorted ascending.
+std::vector<std::string> decode_members(const json::array& items, error_sink& sink) {
+  std::vector<std::string> out;
+  std::map<std::string, std::size_t, std::less<>> seen;
+  for (std::size_t i = 0; i < items.size() && !sink.failed(); ++i) {
+    auto field = "members[" + std::to_string(i) + "]";
+    const auto* text = items[i].if_string();
+    if (!text || !is_guid(*text)) {
+      sink.fail(field, field + " " +
+                         (text ? guid_expectation(*text)
+                               : "must be a string (a GUID), found " + describe(items[i])));
+      break;
+    }
+    auto name = canonical_guid(*text);
+    auto [previous, inserted] = seen.emplace(name, i);
+    if (!inserted)
+      sink.fail(field, field + " duplicates members[" + std::to_string(previous->second) + "] \"" +
+                         name + "\"");
+    out.push_back(std::move(name));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 } // namespace
@@ -354,6 +382,27 @@ json::object rest_reference_point(const reference_point& point) {
   out["rctIds"] = json::array(point.rct_ids.begin(), point.rct_ids.end());
   put_time(out, "createdAt", point.created_at);
   out["jobId"] = point.job_id;
+  if (!point.collection_rp_id.empty())
+    out["collectionReferencePointId"] = point.collection_rp_id;
+  return out;
+}
+
+json::object rest_collection(const collection_info& collection) {
+  json::object out{{"id", collection.id}, {"elementName", collection.element_name}};
+  out["members"] = json::array(collection.members.begin(), collection.members.end());
+  put_time(out, "createdAt", collection.created_at);
+  return out;
+}
+
+json::object rest_collection_reference_point(const collection_reference_point& point) {
+  json::object out{{"id", point.id},
+                   {"collectionId", point.collection_id},
+                   {"elementName", point.element_name},
+                   {"type", to_string(point.kind)},
+                   {"consistencyLevel", to_string(point.consistency)}};
+  out["memberIds"] = json::array(point.member_ids.begin(), point.member_ids.end());
+  put_time(out, "createdAt", point.created_at);
+  out["jobId"] = point.job_id;
   return out;
 }
 
@@ -388,7 +437,7 @@ result<system_info> decode_system(const json::value& body) {
   object_view in{*object, "", sink};
   in.reject_unknown({"name", "elementName", "enabledState", "replicationEnabled", "disks"});
   system_info out;
-  decode_system_name(in, out);
+  decode_guid(in, "name", out.name);
   if (in.require("elementName"))
     if (auto name = in.string("elementName")) {
       check_element_name(in, *name, false);
@@ -400,6 +449,27 @@ result<system_info> decode_system(const json::value& body) {
     out.replication_enabled = *replication;
   if (auto* disks = in.array("disks"); disks && !sink.failed())
     out.disks = decode_disks(*disks, sink);
+  if (sink.failed())
+    return sink.take();
+  return out;
+}
+
+result<collection_info> decode_collection(const json::value& body) {
+  error_sink sink;
+  auto* object = body_object(body, sink);
+  if (!object)
+    return sink.take();
+  object_view in{*object, "", sink};
+  in.reject_unknown({"id", "elementName", "members"});
+  collection_info out;
+  decode_guid(in, "id", out.id);
+  if (in.require("elementName"))
+    if (auto name = in.string("elementName")) {
+      check_element_name(in, *name, false);
+      out.element_name = std::move(*name);
+    }
+  if (auto* members = in.array("members"); members && !sink.failed())
+    out.members = decode_members(*members, sink);
   if (sink.failed())
     return sink.take();
   return out;

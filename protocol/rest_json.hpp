@@ -22,8 +22,17 @@ boost::json::object rest_disk(const disk& d);
 boost::json::object rest_system(const system_info& system);
 
 /// `{id, systemId, elementName, type ("rct"|"log"), consistencyLevel
-/// ("application"|"crash"), diskIds[], rctIds[], createdAt?, jobId}`.
+/// ("application"|"crash"), diskIds[], rctIds[], createdAt?, jobId,
+/// collectionReferencePointId?}`; `collectionReferencePointId` only for a member of a
+/// collection reference point.
 boost::json::object rest_reference_point(const reference_point& point);
+
+/// `{id, elementName, members[], createdAt?}`.
+boost::json::object rest_collection(const collection_info& collection);
+
+/// `{id, collectionId, elementName, type ("rct"|"log"), consistencyLevel
+/// ("application"|"crash"), memberIds[], createdAt?, jobId}`.
+boost::json::object rest_collection_reference_point(const collection_reference_point& point);
 
 /// `{id, type, target, state, jobState, percentComplete, status, error?, submittedAt?,
 /// startedAt?, finishedAt?, cancellable, affectedElements[]}`; `error` is
@@ -48,6 +57,15 @@ boost::json::object rest_job(const job_record& job);
 /// `disks[1].sizeBytes`; empty for the body itself); type errors name the expected and
 /// the found JSON type.
 result<system_info> decode_system(const boost::json::value& body);
+
+/// Decodes a `POST /api/v1/collections` body into a collection (`created_at` left 0).
+/// Members: `id` (optional GUID, canonicalized to upper case; empty when absent),
+/// `elementName` (required string, 1–256 characters), `members` (optional array,
+/// default empty, of system-name GUIDs: canonicalized to upper case and sorted ascending;
+/// a GUID given twice, in any spelling, is refused naming the later `members[i]`).
+/// Unknown members are refused; errors follow the rules of `decode_system` (`field` e.g.
+/// `members[2]`).
+result<collection_info> decode_collection(const boost::json::value& body);
 
 /// A decoded `POST .../reference-points` body.
 struct rest_create_rp {

@@ -5,11 +5,14 @@
 #include "actors/op_error.hpp"
 #include "protocol/cim_call.hpp"
 #include "protocol/cim_datetime.hpp"
+#include "protocol/cim_error.hpp"
 #include "protocol/cim_json.hpp"
 #include "protocol/guid.hpp"
+#include "protocol/job_call.hpp"
 #include "protocol/object_path.hpp"
 #include "web/actor_call.hpp"
 #include "web/exchange.hpp"
+#include "web/job_control.hpp"
 
 #include <caf/all.hpp>
 
@@ -39,6 +42,9 @@ boost::json::object method_failure(protocol::return_code code, std::string_view 
 }
 
 void create_system_reference_point(const exchange_ptr& ex) {
+  auto key = idempotency_key(*ex);
+  if (!key)
+    return;
   auto body = parse_json_body(*ex);
   if (!body)
     return;
@@ -63,7 +69,7 @@ void create_system_reference_point(const exchange_ptr& ex) {
       ex->json(http::status::ok, method_failure(actors::to_return_code(f.code), f.message,
                                                 "ResultingReferencePoint"));
     },
-    actors::create_rp_atom::value, std::move(req));
+    actors::create_rp_atom::value, std::move(req), std::move(*key));
 }
 
 /// Answers a single instance read from the query actor, 404 when it does not exist.
@@ -76,8 +82,8 @@ void get_instance(const exchange_ptr& ex, Atom atom, std::string key, Encode enc
 }
 
 void get_job(const exchange_ptr& ex, std::string id) {
-  get_instance<job_record>(ex, get_job_atom::value, std::move(id), [](const job_record& job) {
-    return protocol::cim_job(job, protocol::now_us());
+  read_live_job(ex, std::move(id), [ex](job_record& job) {
+    ex->json(http::status::ok, protocol::cim_job(job, protocol::now_us()));
   });
 }
 
@@ -274,9 +280,73 @@ void associations(const exchange_ptr& ex, bool references) {
               "no associations are known for objects of class '" + p.class_name + "'", "object");
 }
 
+// ---- job methods ----------------------------------------------------------------------
+
+/// `RequestStateChange(RequestedState, TimeoutPeriod)`: 4 Terminate, 5 Kill; other states 1;
+/// a job that already finished 4097. Answers once the terminal state is committed (0).
+void request_state_change(const exchange_ptr& ex, std::string id) {
+  auto body = parse_json_body(*ex);
+  if (!body)
+    return;
+  auto call = protocol::decode_request_state_change(*body);
+  auto answer = [ex](protocol::return_code code, std::string_view message = {}) {
+    boost::json::object out{{"ReturnValue", static_cast<std::uint32_t>(code)}, {"Job", nullptr}};
+    if (!message.empty())
+      out["ErrorDescription"] = message;
+    ex->json(http::status::ok, out);
+  };
+  if (!call)
+    return answer(call.error().code, call.error().message);
+  auto requested = call.value().requested_state;
+  if (requested != 4 && requested != 5)
+    return answer(protocol::return_code::not_supported,
+                  "RequestedState " + std::to_string(requested) +
+                    " is not supported: use 4 (Terminate) or 5 (Kill)");
+  auto target = requested == 5 ? protocol::job_state::killed : protocol::job_state::terminated;
+  cancel_job(
+    ex, std::move(id), target,
+    [answer](cancel_outcome outcome, job_record& job) {
+      if (outcome == cancel_outcome::already_finished)
+        return answer(protocol::return_code::invalid_state_transition,
+                      "job " + job.id + " has already finished");
+      answer(protocol::return_code::completed);
+    },
+    [ex](caf::error& err) { ex->fail(err); });
+}
+
+/// `GetError` → `{ReturnValue, Error}`; `GetErrorEx` → `{ReturnValue, Errors[]}`. The error is
+/// an embedded `Msvm_Error` instance, null (empty) for a job that did not fail.
+void get_error(const exchange_ptr& ex, std::string id, bool extended) {
+  read_live_job(ex, std::move(id), [ex, extended](job_record& job) {
+    auto error = protocol::msvm_error_xml(job);
+    boost::json::object out{{"ReturnValue", 0}};
+    if (extended) {
+      boost::json::array errors;
+      if (error)
+        errors.emplace_back(*error);
+      out["Errors"] = std::move(errors);
+    } else {
+      out["Error"] = error ? boost::json::value(*error) : boost::json::value(nullptr);
+    }
+    ex->json(http::status::ok, out);
+  });
+}
+
 // ---- routing --------------------------------------------------------------------------
 
 bool route_post(const exchange_ptr& ex, const std::vector<std::string>& p) {
+  if (p.size() == 3 && iequals(p[0], "Msvm_ConcreteJob")) {
+    auto id = canonical_key(p[1]);
+    if (iequals(p[2], "RequestStateChange"))
+      request_state_change(ex, std::move(id));
+    else if (iequals(p[2], "GetError"))
+      get_error(ex, std::move(id), false);
+    else if (iequals(p[2], "GetErrorEx"))
+      get_error(ex, std::move(id), true);
+    else
+      return false;
+    return true;
+  }
   if (p.size() == 2 && iequals(p[0], "Msvm_VirtualSystemReferencePointService") &&
       iequals(p[1], "CreateReferencePoint")) {
     create_system_reference_point(ex);

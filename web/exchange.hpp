@@ -41,6 +41,10 @@ struct exchange {
 
 using exchange_ptr = std::shared_ptr<exchange>;
 
+/// The request's `Idempotency-Key` (empty when absent). Answers 400 and returns nullopt
+/// when it is present but empty, longer than 255 bytes or not printable ASCII.
+std::optional<std::string> idempotency_key(const exchange& ex);
+
 /// Parses a JSON request body; on failure answers 400 (and returns nullopt).
 std::optional<boost::json::value> parse_json_body(const exchange& ex);
 

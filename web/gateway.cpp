@@ -17,6 +17,20 @@ std::optional<std::string> exchange::param(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::string> idempotency_key(const exchange& ex) {
+  auto field = ex.req.find("Idempotency-Key");
+  if (field == ex.req.end())
+    return std::string{};
+  auto key = field->value();
+  bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7F; });
+  if (key.empty() || key.size() > 255 || !printable) {
+    ex.problem(http::status::bad_request,
+               "Idempotency-Key must be 1 to 255 printable ASCII characters", "Idempotency-Key");
+    return std::nullopt;
+  }
+  return std::string{key};
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==

@@ -1,9 +1,12 @@
 // The `/api/v1` surface: resource-style JSON in camelCase, problem+json errors (DESIGN §4).
 
+#include "protocol/cim_datetime.hpp"
 #include "protocol/guid.hpp"
+#include "protocol/job_query.hpp"
 #include "protocol/rest_json.hpp"
 #include "web/actor_call.hpp"
 #include "web/exchange.hpp"
+#include "web/job_control.hpp"
 
 #include <caf/all.hpp>
 
@@ -11,7 +14,6 @@ namespace refpoint::web {
 
 namespace {
 
-using persistence::get_job_atom;
 using persistence::get_system_atom;
 using persistence::list_rps_atom;
 using persistence::list_systems_atom;
@@ -86,6 +88,9 @@ void get_system(const exchange_ptr& ex, std::string name) {
 }
 
 void create_reference_point(const exchange_ptr& ex, std::string name) {
+  auto key = idempotency_key(*ex);
+  if (!key)
+    return;
   auto body = json_body(*ex);
   if (!body)
     return;
@@ -101,7 +106,8 @@ void create_reference_point(const exchange_ptr& ex, std::string name) {
       res.set(http::field::location, "/api/v1/jobs/" + job.id);
       ex->reply(std::move(res));
     },
-    [ex](caf::error& err) { ex->fail(err); }, actors::create_rp_atom::value, std::move(req));
+    [ex](caf::error& err) { ex->fail(err); }, actors::create_rp_atom::value, std::move(req),
+    std::move(*key));
 }
 
 void list_reference_points(const exchange_ptr& ex, std::string name) {
@@ -121,11 +127,47 @@ void list_reference_points(const exchange_ptr& ex, std::string name) {
   });
 }
 
-void get_job(const exchange_ptr& ex, std::string id) {
+/// `GET /api/v1/jobs?state=&target=&limit=&after=`: oldest first, stable cursor pages.
+void list_jobs(const exchange_ptr& ex) {
+  auto filter = protocol::decode_job_filter(ex->query);
+  if (!filter)
+    return reply_invalid(*ex, filter.error());
+  const auto& f = filter.value();
+  persistence::job_query query{f.state, f.target, f.limit, f.after_seq, protocol::now_us()};
   call_actor(
     ex->ctx->system, ex->ctx->query, ex->ctx->method_timeout,
-    [ex](job_record& job) { ex->json(http::status::ok, protocol::rest_job(job)); },
-    [ex](caf::error& err) { ex->fail(err); }, get_job_atom::value, std::move(id));
+    [ex](persistence::job_page& page) {
+      auto out = items_of(page.items, protocol::rest_job);
+      if (page.next_after != 0)
+        out["next"] = protocol::encode_cursor(page.next_after);
+      ex->json(http::status::ok, out);
+    },
+    [ex](caf::error& err) { ex->fail(err); }, persistence::list_jobs_atom::value, query);
+}
+
+void get_job(const exchange_ptr& ex, std::string id) {
+  read_live_job(ex, std::move(id),
+                [ex](job_record& job) { ex->json(http::status::ok, protocol::rest_job(job)); });
+}
+
+/// `POST /api/v1/jobs/{id}/cancel[?mode=terminate|kill]`: 200 with the stopped job, 409 when
+/// it had already finished.
+void cancel(const exchange_ptr& ex, std::string id) {
+  auto mode = ex->param("mode").value_or("terminate");
+  if (mode != "terminate" && mode != "kill")
+    return ex->problem(http::status::bad_request,
+                       "mode must be \"terminate\" or \"kill\", found \"" + mode + "\"", "mode");
+  auto target = mode == "kill" ? protocol::job_state::killed : protocol::job_state::terminated;
+  cancel_job(
+    ex, std::move(id), target,
+    [ex](cancel_outcome outcome, job_record& job) {
+      if (outcome == cancel_outcome::already_finished)
+        return ex->problem(http::status::conflict, "job " + job.id + " has already finished (" +
+                                                     std::string{protocol::to_string(job.state)} +
+                                                     ")");
+      ex->json(http::status::ok, protocol::rest_job(job));
+    },
+    [ex](caf::error& err) { ex->fail(err); });
 }
 
 void method_not_allowed(const exchange& ex, std::string_view allow) {
@@ -166,6 +208,20 @@ bool route_rest(const exchange_ptr& ex) {
       create_reference_point(ex, canonical_id(p[1]));
     else
       method_not_allowed(*ex, "GET, POST");
+    return true;
+  }
+  if (p.size() == 1 && p[0] == "jobs") {
+    if (is_get)
+      list_jobs(ex);
+    else
+      method_not_allowed(*ex, "GET");
+    return true;
+  }
+  if (p.size() == 3 && p[0] == "jobs" && p[2] == "cancel") {
+    if (is_post)
+      cancel(ex, canonical_id(p[1]));
+    else
+      method_not_allowed(*ex, "POST");
     return true;
   }
   if (p.size() == 2 && p[0] == "jobs") {

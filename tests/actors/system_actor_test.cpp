@@ -45,7 +45,7 @@ protected:
     settings.sim_bytes_per_second = 10'000'000; // 10 MB/s: 1 MB takes 100 ms
     settings.sim_progress_interval = 10ms;
     inventory_ = sys_.spawn(actors::inventory_actor_impl, std::vector<protocol::system_info>{},
-                            store_, settings);
+                            std::vector<protocol::collection_info>{}, store_, settings);
   }
 
   ~ActorSystemTest() override {
@@ -83,7 +83,7 @@ protected:
   std::variant<job_record, actors::op_failure> create(const std::string& system, rp_kind kind) {
     std::variant<job_record, actors::op_failure> out;
     protocol::create_request req{system, kind, "rp", protocol::consistency_level::application};
-    self_->request(inventory_, 5s, actors::create_rp_atom::value, req)
+    self_->request(inventory_, 5s, actors::create_rp_atom::value, req, std::string{})
       .receive([&](job_record& job) { out = job; },
                [&](caf::error& err) { out = actors::describe(err); });
     return out;
@@ -96,6 +96,26 @@ protected:
       return {};
     }
     return std::get<job_record>(r);
+  }
+
+  /// Cancels through the inventory; answers the decoded error, if any.
+  std::optional<actors::op_failure> cancel(const job_record& job, job_state target) {
+    std::optional<actors::op_failure> out;
+    self_->request(inventory_, 5s, actors::cancel_atom::value, job.request.target, job.id, target)
+      .receive([](actors::ack_atom) {}, [&](caf::error& err) { out = actors::describe(err); });
+    return out;
+  }
+
+  /// Polls until the job has started.
+  void wait_started(const std::string& id) {
+    auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto job = read_job(id);
+      if (job && job->started_at != 0)
+        return;
+      std::this_thread::sleep_for(2ms);
+    }
+    ADD_FAILURE() << "job " << id << " never started";
   }
 
   std::optional<job_record> read_job(const std::string& id) {
@@ -285,4 +305,49 @@ TEST_F(ActorSystemTest, QueueMovesOnAfterAFailedJob) {
   EXPECT_EQ(jobs[0].state, job_state::exception);
   EXPECT_EQ(jobs[1].state, job_state::exception);
   EXPECT_LE(jobs[0].finished_at, jobs[1].started_at);
+}
+
+TEST_F(ActorSystemTest, CancellingAQueuedJobEndsItAtOnceAndTheQueueSkipsIt) {
+  auto sys = add_system({sim_disk("d1", 2'000'000)}); // 200 ms per job
+  auto first = create_ok(sys.name);
+  auto second = create_ok(sys.name);
+  auto third = create_ok(sys.name);
+  EXPECT_FALSE(cancel(second, job_state::terminated));
+  auto cancelled = read_job(second.id);
+  ASSERT_TRUE(cancelled);
+  EXPECT_EQ(cancelled->state, job_state::terminated) << "committed before the answer";
+  EXPECT_EQ(cancelled->started_at, 0);
+  EXPECT_FALSE(cancelled->cancellable);
+  auto jobs = wait_terminal({first.id, third.id});
+  EXPECT_EQ(jobs[0].state, job_state::completed);
+  EXPECT_EQ(jobs[1].state, job_state::completed);
+  EXPECT_LE(jobs[0].finished_at, jobs[1].started_at);
+  EXPECT_EQ(read_rps(sys.name).size(), 2u);
+}
+
+TEST_F(ActorSystemTest, TerminatingARunningJobLeavesNothingAndTheQueueMovesOn) {
+  auto sys = add_system({sim_disk("d1", 50'000'000)}); // 5 s: cancelled long before the end
+  auto running = create_ok(sys.name);
+  auto next = create_ok(sys.name, rp_kind::rct);
+  wait_started(running.id);
+  EXPECT_FALSE(cancel(running, job_state::terminated));
+  auto stopped = read_job(running.id);
+  ASSERT_TRUE(stopped);
+  EXPECT_EQ(stopped->state, job_state::terminated);
+  EXPECT_EQ(stopped->status, "Terminated");
+  EXPECT_TRUE(stopped->affected.empty());
+  wait_started(next.id); // the machine's queue went on
+  EXPECT_FALSE(cancel(next, job_state::killed));
+  EXPECT_EQ(read_job(next.id)->state, job_state::killed);
+  EXPECT_TRUE(read_rps(sys.name).empty());
+}
+
+TEST_F(ActorSystemTest, CancellingAFinishedJobIsAnInvalidStateTransition) {
+  auto sys = add_system({sim_disk("d1", 1000)});
+  auto job = wait_terminal({create_ok(sys.name).id}).at(0);
+  ASSERT_EQ(job.state, job_state::completed);
+  auto err = cancel(job, job_state::terminated);
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->code, actors::op_errc::invalid_state);
+  EXPECT_EQ(read_job(job.id)->state, job_state::completed);
 }

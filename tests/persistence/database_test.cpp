@@ -48,7 +48,8 @@ TEST_F(Schema, NewFileIsMigratedToCurrentVersionInWalMode) {
   SQLite::Database raw(path_);
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
   for (const char* table :
-       {"systems", "disks", "jobs", "affected_elements", "reference_points", "rp_disks"}) {
+       {"systems", "disks", "jobs", "affected_elements", "reference_points", "rp_disks",
+        "collections", "collection_members", "rp_collections", "rp_collection_members"}) {
     EXPECT_TRUE(raw.tableExists(table)) << table;
   }
 }
@@ -145,8 +146,8 @@ protected:
 TEST_F(Jobs, InsertAssignsIncreasingSeqIgnoringTheGivenOne) {
   auto first = sample_job("JOB-1");
   first.seq = 42;
-  const auto seq1 = db_.insert_job(first);
-  const auto seq2 = db_.insert_job(sample_job("JOB-2"));
+  const auto seq1 = db_.insert_job(first).seq;
+  const auto seq2 = db_.insert_job(sample_job("JOB-2")).seq;
   EXPECT_LT(seq1, seq2);
   EXPECT_EQ(db_.get_job("JOB-1")->seq, seq1);
 }
@@ -165,13 +166,13 @@ TEST_F(Jobs, RoundTripKeepsEveryFieldAndAffectedElementOrder) {
   job.last_state_change = 33;
   job.affected = {{"Path.B", protocol::element_effects::create},
                   {"Path.A", protocol::element_effects::element_integrity}};
-  job.seq = db_.insert_job(job);
+  job.seq = db_.insert_job(job).seq;
   EXPECT_EQ(db_.get_job("JOB-1"), job);
 }
 
 TEST_F(Jobs, UpdateReplacesMutableColumnsAndKeepsIdentity) {
   const auto original = sample_job("JOB-1");
-  const auto seq = db_.insert_job(original);
+  const auto seq = db_.insert_job(original).seq;
   auto update = original;
   update.state = protocol::job_state::shutting_down;
   update.status = "Rolling back";
@@ -266,7 +267,7 @@ TEST_F(ReferencePoints, ListOfOneSystemIsOldestFirstAndEmptyNameListsAll) {
 
 TEST_F(ReferencePoints, CompleteJobWritesReferencePointAndCompletedJobTogether) {
   const auto job = sample_job("JOB-1");
-  const auto seq = db_.insert_job(job);
+  const auto seq = db_.insert_job(job).seq;
   const auto rp = sample_rp("RP-1", "SYS-1", job.id);
   auto done = completed(job, rp);
   ASSERT_TRUE(db_.complete_job(done, rp));
@@ -335,7 +336,7 @@ TEST_F(Durability, DataSurvivesClosingAndReopening) {
   {
     auto db = database::open(path_, false, sync_mode::full);
     db.put_system(sample_system("SYS-1"));
-    done.seq = db.insert_job(sample_job("JOB-1"));
+    done.seq = db.insert_job(sample_job("JOB-1")).seq;
     db.complete_job(done, rp);
     db.insert_job(sample_job("JOB-2"));
   }
@@ -345,7 +346,7 @@ TEST_F(Durability, DataSurvivesClosingAndReopening) {
   EXPECT_EQ(db.get_reference_point("RP-1"), rp);
   EXPECT_EQ(ids_of(db.load_unfinished_jobs()), std::vector<std::string>{"JOB-2"});
   // seq keeps growing after a restart.
-  EXPECT_GT(db.insert_job(sample_job("JOB-3")), db.get_job("JOB-2")->seq);
+  EXPECT_GT(db.insert_job(sample_job("JOB-3")).seq, db.get_job("JOB-2")->seq);
 }
 
 } // namespace

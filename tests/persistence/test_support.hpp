@@ -12,6 +12,7 @@
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 namespace refpoint::persistence::testing {
 
@@ -98,17 +99,68 @@ inline protocol::reference_point sample_rp(std::string id, std::string system, s
   return rp;
 }
 
-/// `job` as the job actor would complete it with `rp`.
-inline protocol::job_record completed(protocol::job_record job,
-                                      const protocol::reference_point& rp) {
+/// `job` as the job actor would end it successfully, with no affected element.
+inline protocol::job_record finished(protocol::job_record job) {
   job.state = protocol::job_state::completed;
   job.status = "Completed";
   job.percent_complete = 100;
   job.started_at = job.submitted_at + 10;
   job.finished_at = job.submitted_at + 20;
   job.last_state_change = job.finished_at;
+  return job;
+}
+
+/// `job` as the job actor would complete it with `rp`.
+inline protocol::job_record completed(protocol::job_record job,
+                                      const protocol::reference_point& rp) {
+  job = finished(std::move(job));
   job.affected = {{"Msvm_VirtualSystemReferencePoint.InstanceID=\"" + rp.id +
                      "\",VirtualSystemIdentifier=\"" + rp.system_name + "\"",
+                   protocol::element_effects::create}};
+  return job;
+}
+
+/// A collection named after `id` with `members` (in the order given).
+inline protocol::collection_info sample_collection(std::string id,
+                                                   std::vector<std::string> members) {
+  protocol::collection_info collection;
+  collection.id = std::move(id);
+  collection.element_name = "group " + collection.id;
+  collection.members = std::move(members);
+  collection.created_at = 1'700'000'000'222'333;
+  return collection;
+}
+
+/// A collection reference point of `collection_id` made by `job_id`, with one member
+/// reference point per system of `systems` (ids "<id>-<system>"). `members` receives the
+/// member reference points as they are stored (belonging to the new one).
+inline protocol::collection_reference_point
+sample_rpc(std::string id, std::string collection_id, const std::string& job_id,
+           const std::vector<std::string>& systems,
+           std::vector<protocol::reference_point>& members) {
+  protocol::collection_reference_point rpc;
+  rpc.id = std::move(id);
+  rpc.collection_id = std::move(collection_id);
+  rpc.element_name = "group nightly";
+  rpc.kind = protocol::rp_kind::log;
+  rpc.consistency = protocol::consistency_level::crash;
+  rpc.created_at = 1'700'000'000'600'000;
+  rpc.job_id = job_id;
+  members.clear();
+  for (const std::string& system : systems) {
+    auto member = sample_rp(rpc.id + "-" + system, system, job_id);
+    member.collection_rp_id = rpc.id;
+    rpc.member_ids.push_back(member.id);
+    members.push_back(std::move(member));
+  }
+  return rpc;
+}
+
+/// `job` as the job actor would complete it with `rpc`.
+inline protocol::job_record completed(protocol::job_record job,
+                                      const protocol::collection_reference_point& rpc) {
+  job = finished(std::move(job));
+  job.affected = {{"Msvm_ReferencePointCollection.CollectionID=\"" + rpc.id + "\"",
                    protocol::element_effects::create}};
   return job;
 }

@@ -153,6 +153,15 @@ TEST(SystemCreateCall, UnknownParameterIsInvalidParameterNamingIt) {
   EXPECT_TRUE(contains(e.message, "unknown parameter AffectedSytem")) << e.message;
 }
 
+TEST(SystemCreateCall, SeveralUnknownParametersAreAllNamedWithTheExpectedOnes) {
+  auto e = system_error(with(with(system_body(), "Foo", 1), "Bar", 2));
+  EXPECT_EQ(e.field, "Foo");
+  EXPECT_TRUE(contains(e.message, "unknown parameters Foo, Bar")) << e.message;
+  EXPECT_TRUE(contains(e.message, "expected AffectedSystem, ReferencePointSettings, "
+                                  "ReferencePointType, ResultingReferencePoint"))
+    << e.message;
+}
+
 TEST(SystemCreateCall, CollectionParameterIsUnknownForSystems) {
   auto e = system_error(with(system_body(), "Collection", guid));
   EXPECT_EQ(e.field, "Collection");

@@ -59,6 +59,27 @@ TEST(ObjectPath, FormatsReferencePointPathWithInstanceIdThenSystem) {
               guid + "\"");
 }
 
+TEST(ObjectPath, FormatsCollectionPathByInstanceId) {
+  EXPECT_EQ(rp::collection_path(guid),
+            std::string("Msvm_VirtualSystemCollection.InstanceID=\"") + guid + "\"");
+}
+
+TEST(ObjectPath, FormatsCollectionReferencePointPathByCollectionId) {
+  EXPECT_EQ(rp::collection_reference_point_path(guid),
+            std::string("Msvm_ReferencePointCollection.CollectionID=\"") + guid + "\"");
+}
+
+TEST(ObjectPath, CollectionPathsResolveBackToTheirKeys) {
+  auto collection = rp::resolve_reference(rp::collection_path(guid), "Msvm_VirtualSystemCollection",
+                                          "InstanceID", "C");
+  ASSERT_TRUE(collection.ok());
+  EXPECT_EQ(collection.value(), guid);
+  auto point = rp::resolve_reference(rp::collection_reference_point_path(guid),
+                                     "Msvm_ReferencePointCollection", "CollectionID", "P");
+  ASSERT_TRUE(point.ok());
+  EXPECT_EQ(point.value(), guid);
+}
+
 TEST(ObjectPath, FormatEscapesQuotesAndBackslashes) {
   rp::object_path p{{}, {}, "Msvm_Disk", {{"Path", R"(C:\VMs\a "b".vhdx)"}}};
   EXPECT_EQ(rp::format_object_path(p), R"(Msvm_Disk.Path="C:\\VMs\\a \"b\".vhdx")");

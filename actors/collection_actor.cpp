@@ -1,0 +1,123 @@
+#include "actors/collection_actor.hpp"
+
+#include "actors/job_actor.hpp"
+#include "actors/op_error.hpp"
+#include "protocol/cim_datetime.hpp"
+#include "protocol/guid.hpp"
+
+#include <caf/all.hpp>
+
+#include <memory>
+
+namespace refpoint::actors {
+
+using protocol::job_record;
+using self_ptr = collection_actor::stateful_pointer<collection_actor_state>;
+
+namespace {
+
+job_record new_collection_job(protocol::create_request req, std::string idempotency_key,
+                              const runtime_settings& settings) {
+  job_record rec;
+  rec.id = protocol::new_guid();
+  rec.type = protocol::job_type::create_collection_reference_point;
+  rec.request = std::move(req);
+  rec.status = "Queued";
+  rec.submitted_at = protocol::now_us();
+  rec.last_state_change = rec.submitted_at;
+  rec.time_before_removal_s = settings.time_before_removal_s;
+  rec.idempotency_key = std::move(idempotency_key);
+  return rec;
+}
+
+/// Spawns the job actor and starts it; it stays listed as live until it answers `run`.
+void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
+           const std::vector<system_actor>& owners) {
+  std::vector<job_member> members;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    members.push_back({names[i], {}, owners[i], false});
+  auto id = rec.id;
+  auto job = self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members),
+                                      self->state.store, self->state.settings);
+  self->state.live.emplace(id, job);
+  self->request(job, caf::infinite, run_atom::value)
+    .then([=](ack_atom) { self->state.live.erase(id); },
+          [=](caf::error&) { self->state.live.erase(id); });
+}
+
+/// Asks every member whether it can take `kind`; calls `done` with the first refusal or an
+/// empty error once all answered.
+void check_members(self_ptr self, const std::vector<std::string>& names,
+                   const std::vector<system_actor>& owners, protocol::rp_kind kind,
+                   std::function<void(caf::error)> done) {
+  struct tally {
+    std::size_t pending;
+    caf::error first;
+    std::function<void(caf::error)> done;
+  };
+  auto t = std::make_shared<tally>(tally{owners.size(), {}, std::move(done)});
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    auto name = names[i];
+    auto answered = [t](caf::error err) {
+      if (err && !t->first)
+        t->first = std::move(err);
+      if (--t->pending == 0)
+        t->done(std::move(t->first));
+    };
+    self->request(owners[i], caf::infinite, check_atom::value, kind)
+      .then([answered](ack_atom) { answered({}); },
+            [answered, name](caf::error& err) {
+              answered(make_error(op_errc::invalid_state,
+                                  "member " + name + ": " + describe(err).message, "Collection"));
+            });
+  }
+}
+
+} // namespace
+
+collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string id,
+                                                      persistence::store_actor store,
+                                                      runtime_settings settings) {
+  self->state.id = std::move(id);
+  self->state.store = std::move(store);
+  self->state.settings = settings;
+  return {
+    [=](create_rp_atom, protocol::create_request& req, std::string& idempotency_key,
+        std::vector<std::string>& names,
+        std::vector<system_actor>& owners) -> caf::result<job_record> {
+      if (names.empty())
+        return make_error(op_errc::invalid_state,
+                          "collection " + self->state.id + " has no members", "Collection");
+      auto promise = self->make_response_promise<job_record>();
+      auto rec = new_collection_job(req, std::move(idempotency_key), self->state.settings);
+      check_members(self, names, owners, req.kind, [=](caf::error refusal) mutable {
+        if (refusal) {
+          promise.deliver(std::move(refusal));
+          return;
+        }
+        self->request(self->state.store, caf::infinite, persistence::insert_job_atom::value, rec)
+          .then(
+            [=](job_record& stored) mutable {
+              if (stored.id == rec.id) // a stored idempotency key answers the old job only
+                start(self, stored, names, owners);
+              promise.deliver(stored);
+            },
+            [=](caf::error& err) mutable {
+              promise.deliver(make_error(op_errc::failed,
+                                         "the job could not be recorded: " + caf::to_string(err)));
+            });
+      });
+      return promise;
+    },
+    [=](requeue_atom, job_record& rec, std::vector<std::string>& names,
+        std::vector<system_actor>& owners) { start(self, std::move(rec), names, owners); },
+    [=](cancel_atom, std::string& job_id, protocol::job_state target) -> caf::result<ack_atom> {
+      auto i = self->state.live.find(job_id);
+      if (i == self->state.live.end())
+        return make_error(op_errc::invalid_state, "job " + job_id + " has already finished");
+      return self->delegate(i->second, cancel_atom::value, target);
+    },
+  };
+}
+
+} // namespace refpoint::actors
