@@ -202,11 +202,11 @@ void reserve_from(self_ptr self, std::size_t index) {
       [=](protocol::system_info& info) {
         auto& m = self->state.members[index];
         m.reserved = true;
-        m.disks = std::move(info.disks);
         if (self->state.ending)
           return; // cancelled meanwhile: finish() releases it
         if (auto err = check_can_take(info, self->state.record.request.kind))
           return fail(self, "member " + m.name + ": " + describe(err).message);
+        m.disks = std::move(info.disks);
         reserve_from(self, index + 1);
       },
       [=](caf::error& err) {

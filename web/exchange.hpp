@@ -48,6 +48,9 @@ std::optional<std::string> idempotency_key(const exchange& ex);
 /// Parses a JSON request body; on failure answers 400 (and returns nullopt).
 std::optional<boost::json::value> parse_json_body(const exchange& ex);
 
+/// GUID ids are matched in their canonical upper-case form; other ids as given.
+std::string canonical_id(const std::string& id);
+
 /// True when `a` and `b` are equal ignoring ASCII case (WMI names are case-insensitive).
 bool iequals(std::string_view a, std::string_view b);
 

@@ -1,5 +1,6 @@
 #include "web/gateway.hpp"
 
+#include "protocol/guid.hpp"
 #include "web/exchange.hpp"
 
 #include <boost/json/parse.hpp>
@@ -29,6 +30,10 @@ std::optional<std::string> idempotency_key(const exchange& ex) {
     return std::nullopt;
   }
   return std::string{key};
+}
+
+std::string canonical_id(const std::string& id) {
+  return protocol::is_guid(id) ? protocol::canonical_guid(id) : id;
 }
 
 bool iequals(std::string_view a, std::string_view b) {

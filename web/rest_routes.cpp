@@ -1,66 +1,19 @@
-// The `/api/v1` surface: resource-style JSON in camelCase, problem+json errors (DESIGN §4).
+// The `/api/v1` surface for systems, reference points and jobs: resource-style JSON in
+// camelCase, problem+json errors (DESIGN §4). Collections: rest_collection_routes.cpp.
 
 #include "protocol/cim_datetime.hpp"
-#include "protocol/guid.hpp"
 #include "protocol/job_query.hpp"
 #include "protocol/rest_json.hpp"
-#include "web/actor_call.hpp"
-#include "web/exchange.hpp"
 #include "web/job_control.hpp"
-
-#include <caf/all.hpp>
+#include "web/rest_support.hpp"
 
 namespace refpoint::web {
 
 namespace {
 
-using persistence::get_system_atom;
-using persistence::list_rps_atom;
-using persistence::list_systems_atom;
 using protocol::job_record;
 using protocol::reference_point;
 using protocol::system_info;
-
-std::string canonical_id(const std::string& id) {
-  return protocol::is_guid(id) ? protocol::canonical_guid(id) : id;
-}
-
-/// POST bodies must be declared JSON (415 otherwise) and parse (400 otherwise).
-std::optional<boost::json::value> json_body(const exchange& ex) {
-  auto type = ex.req[http::field::content_type];
-  auto essence = type.substr(0, type.find(';'));
-  while (!essence.empty() && essence.back() == ' ')
-    essence.remove_suffix(1);
-  if (!iequals(essence, "application/json")) {
-    ex.problem(http::status::unsupported_media_type, "the request body must be application/json",
-               "Content-Type");
-    return std::nullopt;
-  }
-  return parse_json_body(ex);
-}
-
-void reply_invalid(const exchange& ex, const protocol::failure& f) {
-  ex.problem(f.code == protocol::return_code::not_supported ? http::status::unprocessable_entity
-                                                            : http::status::bad_request,
-             f.message, f.field);
-}
-
-template <class T, class Encode>
-boost::json::object items_of(const std::vector<T>& values, Encode encode) {
-  boost::json::array items;
-  for (const auto& v : values)
-    items.push_back(encode(v));
-  return {{"items", std::move(items)}};
-}
-
-void list_systems(const exchange_ptr& ex) {
-  call_actor(
-    ex->ctx->system, ex->ctx->query, ex->ctx->method_timeout,
-    [ex](std::vector<system_info>& systems) {
-      ex->json(http::status::ok, items_of(systems, protocol::rest_system));
-    },
-    [ex](caf::error& err) { ex->fail(err); }, list_systems_atom::value);
-}
 
 void create_system(const exchange_ptr& ex) {
   auto body = json_body(*ex);
@@ -80,13 +33,6 @@ void create_system(const exchange_ptr& ex) {
     std::move(info).value());
 }
 
-void get_system(const exchange_ptr& ex, std::string name) {
-  call_actor(
-    ex->ctx->system, ex->ctx->query, ex->ctx->method_timeout,
-    [ex](system_info& sys) { ex->json(http::status::ok, protocol::rest_system(sys)); },
-    [ex](caf::error& err) { ex->fail(err); }, get_system_atom::value, std::move(name));
-}
-
 void create_reference_point(const exchange_ptr& ex, std::string name) {
   auto key = idempotency_key(*ex);
   if (!key)
@@ -101,11 +47,7 @@ void create_reference_point(const exchange_ptr& ex, std::string name) {
                                call.value().consistency};
   call_actor(
     ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
-    [ex](job_record& job) {
-      auto res = json_response(ex->meta, http::status::accepted, protocol::rest_job(job));
-      res.set(http::field::location, "/api/v1/jobs/" + job.id);
-      ex->reply(std::move(res));
-    },
+    [ex](job_record& job) { reply_job_started(*ex, job); },
     [ex](caf::error& err) { ex->fail(err); }, actors::create_rp_atom::value, std::move(req),
     std::move(*key));
 }
@@ -113,10 +55,13 @@ void create_reference_point(const exchange_ptr& ex, std::string name) {
 void list_reference_points(const exchange_ptr& ex, std::string name) {
   // The system must exist: an unknown one is 404, not an empty list.
   with_actor(ex->ctx->system, [ex, name](caf::event_based_actor* self) {
-    self->request(ex->ctx->query, ex->ctx->method_timeout, get_system_atom::value, name)
+    self
+      ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::get_system_atom::value, name)
       .then(
         [=](system_info&) {
-          self->request(ex->ctx->query, ex->ctx->method_timeout, list_rps_atom::value, name)
+          self
+            ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::list_rps_atom::value,
+                      name)
             .then(
               [ex](std::vector<reference_point>& rps) {
                 ex->json(http::status::ok, items_of(rps, protocol::rest_reference_point));
@@ -145,11 +90,6 @@ void list_jobs(const exchange_ptr& ex) {
     [ex](caf::error& err) { ex->fail(err); }, persistence::list_jobs_atom::value, query);
 }
 
-void get_job(const exchange_ptr& ex, std::string id) {
-  read_live_job(ex, std::move(id),
-                [ex](job_record& job) { ex->json(http::status::ok, protocol::rest_job(job)); });
-}
-
 /// `POST /api/v1/jobs/{id}/cancel[?mode=terminate|kill]`: 200 with the stopped job, 409 when
 /// it had already finished.
 void cancel(const exchange_ptr& ex, std::string id) {
@@ -170,68 +110,63 @@ void cancel(const exchange_ptr& ex, std::string id) {
     [ex](caf::error& err) { ex->fail(err); });
 }
 
-void method_not_allowed(const exchange& ex, std::string_view allow) {
-  auto res = problem_response(ex.meta, http::status::method_not_allowed,
-                              std::string{ex.req.method_string()} + " is not allowed here; use " +
-                                std::string{allow});
-  res.set(http::field::allow, allow);
-  ex.reply(std::move(res));
-}
-
 } // namespace
 
 bool route_rest(const exchange_ptr& ex) {
   std::vector<std::string> p(ex->path.begin() + 2, ex->path.end());
-  auto method = ex->req.method();
-  auto is_get = method == http::verb::get;
-  auto is_post = method == http::verb::post;
+  const auto& query = ex->ctx->query;
   if (p.size() == 1 && p[0] == "systems") {
-    if (is_get)
-      list_systems(ex);
-    else if (is_post)
-      create_system(ex);
-    else
-      method_not_allowed(*ex, "GET, POST");
+    serve(ex, {.get =
+                 [=] {
+                   answer<std::vector<system_info>>(
+                     ex, query, http::status::ok,
+                     [](const auto& v) { return items_of(v, protocol::rest_system); },
+                     persistence::list_systems_atom::value);
+                 },
+               .post = [=] { create_system(ex); }});
     return true;
   }
   if (p.size() == 2 && p[0] == "systems") {
-    if (is_get)
-      get_system(ex, canonical_id(p[1]));
-    else
-      method_not_allowed(*ex, "GET");
+    auto name = canonical_id(p[1]);
+    serve(ex, {.get = [=] {
+            answer<system_info>(ex, query, http::status::ok, protocol::rest_system,
+                                persistence::get_system_atom::value, name);
+          }});
     return true;
   }
   if (p.size() == 3 && p[0] == "systems" && p[2] == "reference-points") {
-    if (is_get)
-      list_reference_points(ex, canonical_id(p[1]));
-    else if (is_post)
-      create_reference_point(ex, canonical_id(p[1]));
-    else
-      method_not_allowed(*ex, "GET, POST");
+    auto name = canonical_id(p[1]);
+    serve(ex, {.get = [=] { list_reference_points(ex, name); },
+               .post = [=] { create_reference_point(ex, name); }});
+    return true;
+  }
+  if (p.size() == 2 && p[0] == "reference-points") {
+    auto id = canonical_id(p[1]);
+    serve(ex, {.get = [=] {
+            answer<reference_point>(ex, query, http::status::ok, protocol::rest_reference_point,
+                                    persistence::get_rp_atom::value, id);
+          }});
     return true;
   }
   if (p.size() == 1 && p[0] == "jobs") {
-    if (is_get)
-      list_jobs(ex);
-    else
-      method_not_allowed(*ex, "GET");
-    return true;
-  }
-  if (p.size() == 3 && p[0] == "jobs" && p[2] == "cancel") {
-    if (is_post)
-      cancel(ex, canonical_id(p[1]));
-    else
-      method_not_allowed(*ex, "POST");
+    serve(ex, {.get = [=] { list_jobs(ex); }});
     return true;
   }
   if (p.size() == 2 && p[0] == "jobs") {
-    if (is_get)
-      get_job(ex, canonical_id(p[1]));
-    else
-      method_not_allowed(*ex, "GET");
+    auto id = canonical_id(p[1]);
+    serve(ex, {.get = [=] {
+            read_live_job(ex, id, [ex](job_record& job) {
+              ex->json(http::status::ok, protocol::rest_job(job));
+            });
+          }});
     return true;
   }
-  return false;
+  if (p.size() == 3 && p[0] == "jobs" && p[2] == "cancel") {
+    auto id = canonical_id(p[1]);
+    serve(ex, {.post = [=] { cancel(ex, id); }});
+    return true;
+  }
+  return route_rest_collections(ex, p);
 }
 
 } // namespace refpoint::web
