@@ -1,6 +1,7 @@
 #include "actors/collection_actor.hpp"
 
 #include "actors/job_actor.hpp"
+#include "actors/job_recording.hpp"
 #include "actors/op_error.hpp"
 #include "protocol/cim_datetime.hpp"
 #include "protocol/guid.hpp"
@@ -15,20 +16,6 @@ using protocol::job_record;
 using self_ptr = collection_actor::stateful_pointer<collection_actor_state>;
 
 namespace {
-
-job_record new_collection_job(protocol::create_request req, std::string idempotency_key,
-                              const runtime_settings& settings) {
-  job_record rec;
-  rec.id = protocol::new_guid();
-  rec.type = protocol::job_type::create_collection_reference_point;
-  rec.request = std::move(req);
-  rec.status = "Queued";
-  rec.submitted_at = protocol::now_us();
-  rec.last_state_change = rec.submitted_at;
-  rec.time_before_removal_s = settings.time_before_removal_s;
-  rec.idempotency_key = std::move(idempotency_key);
-  return rec;
-}
 
 /// Spawns the job actor and starts it; it stays listed as live until it answers `run`.
 void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
@@ -89,23 +76,15 @@ collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string
         return make_error(op_errc::invalid_state,
                           "collection " + self->state.id + " has no members", "Collection");
       auto promise = self->make_response_promise<job_record>();
-      auto rec = new_collection_job(req, std::move(idempotency_key), self->state.settings);
+      auto rec = make_job_record(protocol::job_type::create_collection_reference_point, req,
+                                 std::move(idempotency_key), self->state.settings);
       check_members(self, names, owners, req.kind, [=](caf::error refusal) mutable {
         if (refusal) {
           promise.deliver(std::move(refusal));
           return;
         }
-        self->request(self->state.store, caf::infinite, persistence::insert_job_atom::value, rec)
-          .then(
-            [=](job_record& stored) mutable {
-              if (stored.id == rec.id) // a stored idempotency key answers the old job only
-                start(self, stored, names, owners);
-              promise.deliver(stored);
-            },
-            [=](caf::error& err) mutable {
-              promise.deliver(make_error(op_errc::failed,
-                                         "the job could not be recorded: " + caf::to_string(err)));
-            });
+        record_job(self, self->state.store, rec, promise,
+                   [=](const job_record& stored) { start(self, stored, names, owners); });
       });
       return promise;
     },
@@ -116,6 +95,18 @@ collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string
       if (i == self->state.live.end())
         return make_error(op_errc::invalid_state, "job " + job_id + " has already finished");
       return self->delegate(i->second, cancel_atom::value, target);
+    },
+    [=](destroy_atom, std::string& rpc_id,
+        std::string& idempotency_key) -> caf::result<job_record> {
+      protocol::create_request req;
+      req.target = self->state.id;
+      req.subject = std::move(rpc_id);
+      auto rec = make_job_record(protocol::job_type::destroy_collection_reference_point,
+                                 std::move(req), std::move(idempotency_key), self->state.settings);
+      auto promise = self->make_response_promise<job_record>();
+      record_job(self, self->state.store, std::move(rec), promise,
+                 [=](const job_record& stored) { start(self, stored, {}, {}); });
+      return promise;
     },
   };
 }

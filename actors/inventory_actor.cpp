@@ -92,6 +92,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
     add_system(self, std::move(info));
   for (auto& info : collections)
     add_collection(self, std::move(info));
+  self->send(self, purge_atom::value);
   return {
     [=](create_system_atom, system_info& info) -> caf::result<system_info> {
       auto& st = self->state;
@@ -216,6 +217,24 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                           "Collection");
       return self->delegate(i->second.actor, create_rp_atom::value, std::move(req),
                             std::move(idempotency_key), names, std::move(*owners));
+    },
+    [=](destroy_atom, std::string& owner, std::string& id,
+        std::string& idempotency_key) -> caf::result<job_record> {
+      if (auto i = self->state.systems.find(owner); i != self->state.systems.end())
+        return self->delegate(i->second, destroy_atom::value, std::move(id),
+                              std::move(idempotency_key));
+      if (auto i = self->state.collections.find(owner); i != self->state.collections.end())
+        return self->delegate(i->second.actor, destroy_atom::value, std::move(id),
+                              std::move(idempotency_key));
+      return make_error(op_errc::invalid_state,
+                        "the owner '" + owner + "' of '" + id + "' no longer exists");
+    },
+    [=](purge_atom) {
+      self
+        ->request(self->state.store, caf::infinite, persistence::purge_jobs_atom::value,
+                  protocol::now_us())
+        .then([](std::uint64_t) {}, [](caf::error&) {});
+      self->delayed_send(self, std::chrono::minutes{1}, purge_atom::value);
     },
     [=](cancel_atom, std::string& target, std::string& job_id,
         protocol::job_state state) -> caf::result<ack_atom> {

@@ -24,6 +24,11 @@ bool is_collection_job(const job_record& rec) {
   return rec.type == protocol::job_type::create_collection_reference_point;
 }
 
+bool is_destroy_job(const job_record& rec) {
+  return rec.type == protocol::job_type::destroy_reference_point ||
+         rec.type == protocol::job_type::destroy_collection_reference_point;
+}
+
 void persist(self_ptr self) {
   // Writes from one actor commit in order; a failed progress write is not fatal: the
   // terminal write decides what is recorded.
@@ -68,7 +73,8 @@ void fail(self_ptr self, std::string description) {
   set_terminal(rec, job_state::exception, "Failed");
   rec.error_code = job_failed_error_code;
   rec.error_description = std::move(description);
-  rec.error_summary = "The reference point could not be created.";
+  rec.error_summary = is_destroy_job(rec) ? "The reference point could not be destroyed."
+                                          : "The reference point could not be created.";
   rec.affected.clear();
   commit_terminal(self);
 }
@@ -136,6 +142,29 @@ void complete(self_ptr self) {
     ->request(st.store, caf::infinite, persistence::complete_collection_job_atom::value, rec, rpc,
               rps)
     .then([=](ack_atom) { finish(self); }, on_store_failure(self));
+}
+
+/// A destroy job: the reference point (or the collection reference point with all its
+/// members) disappears in the same transaction that completes the job. Once started it
+/// cannot be cancelled: it is a single transaction.
+void destroy(self_ptr self) {
+  auto& st = self->state;
+  st.ending = true;
+  auto& rec = st.record;
+  st.record.status = "Running";
+  auto subject = rec.request.subject;
+  set_terminal(rec, job_state::completed, "Completed");
+  rec.percent_complete = 100;
+  auto on_error = [=](caf::error& err) {
+    self->state.record.percent_complete = 0;
+    fail(self, "'" + subject + "' could not be destroyed: " + describe(err).message);
+  };
+  if (rec.type == protocol::job_type::destroy_reference_point)
+    self->request(st.store, caf::infinite, persistence::destroy_rp_job_atom::value, rec, subject)
+      .then([=](ack_atom) { finish(self); }, on_error);
+  else
+    self->request(st.store, caf::infinite, persistence::destroy_rpc_job_atom::value, rec, subject)
+      .then([=](ack_atom) { finish(self); }, on_error);
 }
 
 /// Ends the job as Terminated or Killed. The sim backend writes nothing before the
@@ -236,7 +265,9 @@ job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
       auto now = protocol::now_us();
       s.record.started_at = now;
       s.record.last_state_change = now;
-      if (is_collection_job(s.record)) {
+      if (is_destroy_job(s.record)) {
+        destroy(self);
+      } else if (is_collection_job(s.record)) {
         if (s.members.empty()) { // emptied between submission and a restart
           fail(self, "collection " + s.record.request.target + " has no members");
           return s.done;

@@ -1,7 +1,7 @@
 #pragma once
-/// The job actor: owns one `Msvm_ConcreteJob` that creates a reference point, of one
-/// virtual system (JobType 201) or of a collection (205), from "Queued" to its terminal
-/// state.
+/// The job actor: owns one `Msvm_ConcreteJob` from "Queued" to its terminal state. It
+/// creates a reference point of one virtual system (JobType 201) or of a collection (205),
+/// or destroys one (202, 208: the deletion commits together with the job's completion).
 ///
 /// Lifecycle: spawned with the job already recorded (JobState 4, "Queued"). On `run`, a
 /// collection job first reserves its members one after another in ascending Name order,

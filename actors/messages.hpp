@@ -31,6 +31,8 @@ using remove_collection_atom = caf::atom_constant<caf::atom("rmcoll")>;
 using add_member_atom = caf::atom_constant<caf::atom("addmember")>;
 using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
 using create_crp_atom = caf::atom_constant<caf::atom("mkcrp")>;
+using destroy_atom = caf::atom_constant<caf::atom("destroy")>;
+using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using ack_atom = persistence::ack_atom;
 
 /// A job actor. `run` starts the work; the answer comes when the job reached a terminal
@@ -63,7 +65,10 @@ using system_actor = caf::typed_actor<
   /// Ends the reservation of collection job `id`, granted or still queued.
   caf::reacts_to<release_atom, std::string>,
   /// Whether the machine can take a reference point of that kind now (see check_can_take).
-  caf::replies_to<check_atom, protocol::rp_kind>::with<ack_atom>>;
+  caf::replies_to<check_atom, protocol::rp_kind>::with<ack_atom>,
+  /// Records and queues a job (202) destroying reference point `id` of this machine; the
+  /// second string is the idempotency key.
+  caf::replies_to<destroy_atom, std::string, std::string>::with<protocol::job_record>>;
 
 /// A collection actor: one per `Msvm_VirtualSystemCollection`.
 using collection_actor = caf::typed_actor<
@@ -76,7 +81,10 @@ using collection_actor = caf::typed_actor<
   caf::reacts_to<requeue_atom, protocol::job_record, std::vector<std::string>,
                  std::vector<system_actor>>,
   /// Cancels one of its jobs; invalid_state when it already finished.
-  caf::replies_to<cancel_atom, std::string, protocol::job_state>::with<ack_atom>>;
+  caf::replies_to<cancel_atom, std::string, protocol::job_state>::with<ack_atom>,
+  /// Records and starts a job (208) destroying collection reference point `id` with all its
+  /// members; the second string is the idempotency key.
+  caf::replies_to<destroy_atom, std::string, std::string>::with<protocol::job_record>>;
 
 /// The inventory / reference-point service.
 using inventory_actor = caf::typed_actor<
@@ -102,6 +110,12 @@ using inventory_actor = caf::typed_actor<
   /// members' system actors (the string is the idempotency key). Error: not_found.
   caf::replies_to<create_crp_atom, protocol::create_request,
                   std::string>::with<protocol::job_record>,
+  /// Routes a destroy request to the owner (system name or collection id) of reference point
+  /// or collection reference point `id`: (owner, id, idempotency key). Error: invalid_state
+  /// when the owner no longer exists.
+  caf::replies_to<destroy_atom, std::string, std::string, std::string>::with<protocol::job_record>,
+  /// Its own timer: purges jobs a day past their removal time, then re-arms (every minute).
+  caf::reacts_to<purge_atom>,
   /// Routes a cancellation to the owner of the job: (target, job id, terminal state).
   caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>>;
 

@@ -1,6 +1,7 @@
 #include "actors/system_actor.hpp"
 
 #include "actors/job_actor.hpp"
+#include "actors/job_recording.hpp"
 #include "actors/op_error.hpp"
 #include "protocol/cim_datetime.hpp"
 #include "protocol/guid.hpp"
@@ -33,21 +34,6 @@ caf::error check_can_take(const protocol::system_info& info, protocol::rp_kind k
 
 namespace {
 
-job_record new_job(const protocol::create_request& req, std::string idempotency_key,
-                   const runtime_settings& settings) {
-  job_record rec;
-  rec.idempotency_key = std::move(idempotency_key);
-  rec.id = protocol::new_guid();
-  rec.type = protocol::job_type::create_reference_point;
-  rec.request = req;
-  rec.state = protocol::job_state::running;
-  rec.status = "Queued";
-  rec.submitted_at = protocol::now_us();
-  rec.last_state_change = rec.submitted_at;
-  rec.time_before_removal_s = settings.time_before_removal_s;
-  return rec;
-}
-
 void run_next(self_ptr self) {
   auto& st = self->state;
   if (st.current || st.queue.empty())
@@ -77,6 +63,17 @@ void enqueue(self_ptr self, job_record rec) {
   run_next(self);
 }
 
+/// Records a new job of this machine and queues it; answers it once committed.
+caf::result<job_record> record_new(self_ptr self, protocol::job_type type,
+                                   protocol::create_request req, std::string idempotency_key) {
+  auto rec =
+    make_job_record(type, std::move(req), std::move(idempotency_key), self->state.settings);
+  auto promise = self->make_response_promise<job_record>();
+  record_job(self, self->state.store, std::move(rec), promise,
+             [self](const job_record& stored) { enqueue(self, stored); });
+  return promise;
+}
+
 } // namespace
 
 system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_info info,
@@ -90,22 +87,8 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
         std::string& idempotency_key) -> caf::result<job_record> {
       if (auto err = check_can_take(self->state.info, req.kind))
         return err;
-      auto rec = new_job(req, std::move(idempotency_key), self->state.settings);
-      auto promise = self->make_response_promise<job_record>();
-      // The store answers in the order it was asked, so jobs queue in arrival order.
-      self->request(self->state.store, caf::infinite, persistence::insert_job_atom::value, rec)
-        .then(
-          [=](protocol::job_record& stored) mutable {
-            bool fresh = stored.id == rec.id;
-            if (fresh)
-              enqueue(self, stored);
-            promise.deliver(stored);
-          },
-          [=](caf::error& err) mutable {
-            promise.deliver(
-              make_error(op_errc::failed, "the job could not be recorded: " + caf::to_string(err)));
-          });
-      return promise;
+      return record_new(self, protocol::job_type::create_reference_point, std::move(req),
+                        std::move(idempotency_key));
     },
     [=](requeue_atom, job_record& rec) { enqueue(self, std::move(rec)); },
     [=](cancel_atom, std::string& job_id, protocol::job_state target) -> caf::result<ack_atom> {
@@ -143,6 +126,13 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
       queued->reservation.deliver(
         make_error(op_errc::invalid_state, "the reservation was released before it was granted"));
       st.queue.erase(queued);
+    },
+    [=](destroy_atom, std::string& rp_id, std::string& idempotency_key) -> caf::result<job_record> {
+      protocol::create_request req;
+      req.target = self->state.info.name;
+      req.subject = std::move(rp_id);
+      return record_new(self, protocol::job_type::destroy_reference_point, std::move(req),
+                        std::move(idempotency_key));
     },
     [=](check_atom, protocol::rp_kind kind) -> caf::result<ack_atom> {
       if (auto err = check_can_take(self->state.info, kind))

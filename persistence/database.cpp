@@ -95,7 +95,7 @@ constexpr const char* job_columns =
   "SELECT seq, id, type, target, rp_kind, rp_element_name, rp_consistency, state, status,"
   " percent_complete, error_code, error_description, error_summary, submitted_at,"
   " started_at, finished_at, last_state_change, time_before_removal_s,"
-  " delete_on_completion, cancellable, idempotency_key FROM jobs";
+  " delete_on_completion, cancellable, idempotency_key, subject FROM jobs";
 
 /// The `list_jobs` conditions shared by its four statements: after the cursor, and not yet
 /// past the removal time.
@@ -155,12 +155,12 @@ struct database::impl {
                        " rp_consistency, state, status, percent_complete, error_code,"
                        " error_description, error_summary, submitted_at, started_at, finished_at,"
                        " last_state_change, time_before_removal_s, delete_on_completion,"
-                       " cancellable, idempotency_key)"
+                       " cancellable, idempotency_key, subject)"
                        " VALUES (:id, :type, :target, :rp_kind, :rp_element_name,"
                        " :rp_consistency, :state, :status, :percent_complete, :error_code,"
                        " :error_description, :error_summary, :submitted_at, :started_at,"
                        " :finished_at, :last_state_change, :time_before_removal_s,"
-                       " :delete_on_completion, :cancellable, :idempotency_key)"),
+                       " :delete_on_completion, :cancellable, :idempotency_key, :subject)"),
         update_job(db, "UPDATE jobs SET state = :state, status = :status,"
                        " percent_complete = :percent_complete, error_code = :error_code,"
                        " error_description = :error_description, error_summary = :error_summary,"
@@ -354,6 +354,7 @@ struct database::impl {
       bind_int(*stmt, ":rp_kind", job.request.kind);
       stmt->bind(":rp_element_name", job.request.element_name);
       bind_int(*stmt, ":rp_consistency", job.request.consistency);
+      stmt->bind(":subject", job.request.subject);
       bind_int(*stmt, ":submitted_at", job.submitted_at);
       bind_optional_text(*stmt, ":idempotency_key", job.idempotency_key);
       stmt->exec();
@@ -499,6 +500,7 @@ struct database::impl {
     job.request.target = stmt.getColumn("target").getString();
     job.request.kind = from_column<protocol::rp_kind>(stmt.getColumn("rp_kind"));
     job.request.element_name = stmt.getColumn("rp_element_name").getString();
+    job.request.subject = stmt.getColumn("subject").getString();
     job.request.consistency =
       from_column<protocol::consistency_level>(stmt.getColumn("rp_consistency"));
     job.state = from_column<protocol::job_state>(stmt.getColumn("state"));

@@ -102,6 +102,8 @@ CREATE INDEX reference_points_by_collection_rp ON reference_points (collection_r
 -- NULL: no key. ADD COLUMN cannot add a UNIQUE constraint: the index enforces it (NULLs
 -- never collide).
 ALTER TABLE jobs ADD COLUMN idempotency_key TEXT;
+-- What a destroy job destroys (a reference point or collection reference point id).
+ALTER TABLE jobs ADD COLUMN subject TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX jobs_by_idempotency_key ON jobs (idempotency_key);
 -- When a finished job's removal time passes (finished_at + time_before_removal_s).
 CREATE INDEX jobs_by_removal_time ON jobs (finished_at + time_before_removal_s * 1000000)

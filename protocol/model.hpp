@@ -86,10 +86,12 @@ struct affected_element {
 };
 
 /// What a job was asked to do (kept so a queued job can run again after a restart).
-/// `target` depends on the job type: the system name (201), the collection id (205), the
-/// reference point id (202) or the collection reference point id (208).
+/// `target` is the job's owner: the system name (201, 202) or the collection id (205, 208).
+/// `subject` is what a destroy job destroys: the reference point id (202) or the collection
+/// reference point id (208); empty for create jobs.
 struct create_request {
-  std::string target;
+  std::string target{};
+  std::string subject{};
   rp_kind kind = rp_kind::rct;
   std::string element_name;
   consistency_level consistency = consistency_level::application;

@@ -7,6 +7,7 @@
 #include "protocol/cim_datetime.hpp"
 #include "protocol/cim_error.hpp"
 #include "protocol/cim_json.hpp"
+#include "protocol/destroy_call.hpp"
 #include "protocol/guid.hpp"
 #include "protocol/job_call.hpp"
 #include "protocol/object_path.hpp"
@@ -85,8 +86,10 @@ void create_reference_point(const exchange_ptr& ex, std::string_view result_name
     return ex->json(http::status::ok, method_failure(f.code, f.message, result_name));
   }
   const auto& c = call.value();
-  protocol::create_request req{target_of(c), c.kind, c.settings.element_name,
-                               c.settings.consistency};
+  protocol::create_request req{.target = target_of(c),
+                               .kind = c.kind,
+                               .element_name = c.settings.element_name,
+                               .consistency = c.settings.consistency};
   start_job(ex, result_name, atom, std::move(req), std::move(*key));
 }
 
@@ -117,6 +120,39 @@ void list_instances(const exchange_ptr& ex, Encode encode, Ts... xs) {
       ex->json(http::status::ok, out);
     },
     [ex](caf::error& err) { ex->fail(err); }, std::move(xs)...);
+}
+
+/// Both DestroyReferencePoint methods. The virtual-system service answers Hyper-V's return
+/// codes (32768 family), the collection service DMTF's (1–6), as in WMI.
+template <class Decode>
+void destroy(const exchange_ptr& ex, Decode decode, bool collection) {
+  auto key = idempotency_key(*ex);
+  if (!key)
+    return;
+  auto body = parse_json_body(*ex);
+  if (!body)
+    return;
+  auto code_of = [collection](protocol::return_code code) -> std::uint32_t {
+    return collection ? static_cast<std::uint32_t>(code)
+                      : static_cast<std::uint32_t>(protocol::to_hyperv(code));
+  };
+  auto refuse = [ex, code_of](protocol::return_code code, std::string_view message) {
+    ex->json(http::status::ok,
+             {{"ReturnValue", code_of(code)}, {"Job", nullptr}, {"ErrorDescription", message}});
+  };
+  auto call = decode(*body);
+  if (!call)
+    return refuse(call.error().code, call.error().message);
+  destroy_reference_point(
+    ex, call.value(), collection, std::move(*key),
+    [ex, code_of](job_record& job) {
+      ex->json(http::status::ok, {{"ReturnValue", code_of(protocol::return_code::job_started)},
+                                  {"Job", protocol::job_path(job.id)}});
+    },
+    [refuse](caf::error& err) {
+      auto f = actors::describe(err);
+      refuse(actors::to_return_code(f.code), f.message);
+    });
 }
 
 // ---- job methods ----------------------------------------------------------------------
@@ -182,6 +218,15 @@ bool route_post(const exchange_ptr& ex, const std::vector<std::string>& p) {
       get_error(ex, std::move(id), false);
     else if (iequals(p[2], "GetErrorEx"))
       get_error(ex, std::move(id), true);
+    else
+      return false;
+    return true;
+  }
+  if (p.size() == 2 && iequals(p[1], "DestroyReferencePoint")) {
+    if (iequals(p[0], "Msvm_VirtualSystemReferencePointService"))
+      destroy(ex, protocol::decode_destroy_system_rp_call, false);
+    else if (iequals(p[0], "Msvm_CollectionReferencePointService"))
+      destroy(ex, protocol::decode_destroy_collection_rp_call, true);
     else
       return false;
     return true;

@@ -24,6 +24,41 @@ void read_live_job(const exchange_ptr& ex, std::string id,
     [ex](caf::error& err) { ex->fail(err); }, persistence::get_job_atom::value, std::move(id));
 }
 
+void destroy_reference_point(const exchange_ptr& ex, std::string id, bool collection,
+                             std::string idempotency_key,
+                             std::function<void(job_record&)> on_started,
+                             std::function<void(caf::error&)> on_error) {
+  with_actor(ex->ctx->system, [=](caf::event_based_actor* self) {
+    auto timeout = ex->ctx->method_timeout;
+    auto start = [=](std::string owner) {
+      self
+        ->request(ex->ctx->inventory, timeout, actors::destroy_atom::value, std::move(owner), id,
+                  idempotency_key)
+        .then([=](job_record& job) { on_started(job); }, on_error);
+    };
+    if (collection) {
+      self->request(ex->ctx->query, timeout, persistence::get_rpc_atom::value, id)
+        .then([=](protocol::collection_reference_point& rpc) { start(rpc.collection_id); },
+              on_error);
+      return;
+    }
+    self->request(ex->ctx->query, timeout, persistence::get_rp_atom::value, id)
+      .then(
+        [=](protocol::reference_point& rp) {
+          if (!rp.collection_rp_id.empty()) {
+            auto err = actors::make_error(actors::op_errc::invalid_state,
+                                          "reference point " + rp.id +
+                                            " belongs to collection reference point " +
+                                            rp.collection_rp_id + ": destroy that instead",
+                                          "AffectedReferencePoint");
+            return on_error(err);
+          }
+          start(rp.system_name);
+        },
+        on_error);
+  });
+}
+
 void cancel_job(const exchange_ptr& ex, std::string id, protocol::job_state target,
                 std::function<void(cancel_outcome, job_record&)> on_done,
                 std::function<void(caf::error&)> on_error) {

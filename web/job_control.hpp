@@ -12,6 +12,14 @@ namespace refpoint::web {
 void read_live_job(const exchange_ptr& ex, std::string id,
                    std::function<void(protocol::job_record&)> on_job);
 
+/// Starts a job destroying reference point `id` (`collection` false) or collection
+/// reference point `id` (true), after checking it exists (not_found) and, for a reference
+/// point, that it is not a member of a collection reference point (invalid_state).
+void destroy_reference_point(const exchange_ptr& ex, std::string id, bool collection,
+                             std::string idempotency_key,
+                             std::function<void(protocol::job_record&)> on_started,
+                             std::function<void(caf::error&)> on_error);
+
 /// How a cancellation ended.
 enum class cancel_outcome {
   done,            ///< the job is now Terminated or Killed (committed)

@@ -50,8 +50,10 @@ void create_collection_reference_point(const exchange_ptr& ex, std::string id) {
   auto call = protocol::decode_create_rp(*body);
   if (!call)
     return reply_invalid(*ex, call.error());
-  protocol::create_request req{std::move(id), call.value().kind, call.value().element_name,
-                               call.value().consistency};
+  protocol::create_request req{.target = std::move(id),
+                               .kind = call.value().kind,
+                               .element_name = call.value().element_name,
+                               .consistency = call.value().consistency};
   call_actor(
     ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
     [ex](job_record& job) { reply_job_started(*ex, job); },
@@ -131,11 +133,13 @@ bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::strin
   }
   if (p.size() == 2 && p[0] == "reference-point-collections") {
     auto id = canonical_id(p[1]);
-    serve(ex, {.get = [=] {
-            answer<collection_reference_point>(ex, query, http::status::ok,
-                                               protocol::rest_collection_reference_point,
-                                               persistence::get_rpc_atom::value, id);
-          }});
+    serve(ex, {.get =
+                 [=] {
+                   answer<collection_reference_point>(ex, query, http::status::ok,
+                                                      protocol::rest_collection_reference_point,
+                                                      persistence::get_rpc_atom::value, id);
+                 },
+               .del = [=] { destroy(ex, id, true); }});
     return true;
   }
   return false;

@@ -43,8 +43,10 @@ void create_reference_point(const exchange_ptr& ex, std::string name) {
   auto call = protocol::decode_create_rp(*body);
   if (!call)
     return reply_invalid(*ex, call.error());
-  protocol::create_request req{std::move(name), call.value().kind, call.value().element_name,
-                               call.value().consistency};
+  protocol::create_request req{.target = std::move(name),
+                               .kind = call.value().kind,
+                               .element_name = call.value().element_name,
+                               .consistency = call.value().consistency};
   call_actor(
     ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
     [ex](job_record& job) { reply_job_started(*ex, job); },
@@ -112,6 +114,16 @@ void cancel(const exchange_ptr& ex, std::string id) {
 
 } // namespace
 
+void destroy(const exchange_ptr& ex, std::string id, bool collection) {
+  auto key = idempotency_key(*ex);
+  if (!key)
+    return;
+  destroy_reference_point(
+    ex, std::move(id), collection, std::move(*key),
+    [ex](job_record& job) { reply_job_started(*ex, job); },
+    [ex](caf::error& err) { ex->fail(err); });
+}
+
 bool route_rest(const exchange_ptr& ex) {
   std::vector<std::string> p(ex->path.begin() + 2, ex->path.end());
   const auto& query = ex->ctx->query;
@@ -142,10 +154,13 @@ bool route_rest(const exchange_ptr& ex) {
   }
   if (p.size() == 2 && p[0] == "reference-points") {
     auto id = canonical_id(p[1]);
-    serve(ex, {.get = [=] {
-            answer<reference_point>(ex, query, http::status::ok, protocol::rest_reference_point,
-                                    persistence::get_rp_atom::value, id);
-          }});
+    serve(ex, {.get =
+                 [=] {
+                   answer<reference_point>(ex, query, http::status::ok,
+                                           protocol::rest_reference_point,
+                                           persistence::get_rp_atom::value, id);
+                 },
+               .del = [=] { destroy(ex, id, false); }});
     return true;
   }
   if (p.size() == 1 && p[0] == "jobs") {

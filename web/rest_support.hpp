@@ -48,6 +48,10 @@ void answer(const exchange_ptr& ex, const Handle& dest, http::status status, Enc
 /// Answers 202 with the started job and `Location: /api/v1/jobs/{id}`.
 void reply_job_started(const exchange& ex, const protocol::job_record& job);
 
+/// `DELETE` of a reference point (`collection` false) or collection reference point: 202
+/// with the destroy job; 404 unknown; 409 for a member of a collection reference point.
+void destroy(const exchange_ptr& ex, std::string id, bool collection);
+
 /// Route table of collections and collection reference points (`rest_collection_routes.cpp`).
 bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::string>& p);
 

@@ -82,7 +82,10 @@ protected:
   /// Asks for a reference point; answers the job or the decoded error.
   std::variant<job_record, actors::op_failure> create(const std::string& system, rp_kind kind) {
     std::variant<job_record, actors::op_failure> out;
-    protocol::create_request req{system, kind, "rp", protocol::consistency_level::application};
+    protocol::create_request req{.target = system,
+                                 .kind = kind,
+                                 .element_name = "rp",
+                                 .consistency = protocol::consistency_level::application};
     self_->request(inventory_, 5s, actors::create_rp_atom::value, req, std::string{})
       .receive([&](job_record& job) { out = job; },
                [&](caf::error& err) { out = actors::describe(err); });

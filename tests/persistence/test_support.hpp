@@ -72,8 +72,11 @@ inline protocol::job_record sample_job(std::string id, std::string target = "SYS
   protocol::job_record job;
   job.id = std::move(id);
   job.type = protocol::job_type::create_reference_point;
-  job.request = {std::move(target), protocol::rp_kind::log, "nightly",
-                 protocol::consistency_level::crash};
+  job.request = {.target = std::move(target),
+                 .subject = "SUBJECT-1",
+                 .kind = protocol::rp_kind::log,
+                 .element_name = "nightly",
+                 .consistency = protocol::consistency_level::crash};
   job.state = protocol::job_state::running;
   job.status = "Queued";
   job.percent_complete = 0;
