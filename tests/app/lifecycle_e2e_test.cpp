@@ -122,3 +122,46 @@ TEST_F(DaemonTest, AfterKillNineRunningJobFailsAndQueuedJobsRunInOrder) {
     creators.insert(std::string{rp.at("jobId").as_string()});
   EXPECT_EQ(creators, (std::set<std::string>{ids[1], ids[2]}));
 }
+
+TEST_F(DaemonTest, AfterKillNineAnInterruptedCollectionJobLeavesNoMemberBehind) {
+  start({"--config", write_config(2'000'000)}); // 2 MB/s: the scan lasts seconds
+  auto a = create_system(R"([{"id":"d1","sizeBytes":4000000}])");
+  auto b = create_system(R"([{"id":"d1","sizeBytes":4000000}])");
+  auto coll = http().post("/api/v1/collections",
+                          R"({"elementName":"pair","members":[")" + a + R"(",")" + b + R"("]})",
+                          json_headers());
+  ASSERT_EQ(coll.status, 201u) << coll.body;
+  auto id = std::string{coll.json().at("id").as_string()};
+  auto res = http().post("/api/v1/collections/" + id + "/reference-points", R"({"type":"rct"})",
+                         json_headers());
+  ASSERT_EQ(res.status, 202u) << res.body;
+  auto job_id = std::string{res.json().at("id").as_string()};
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (http().get("/api/v1/jobs/" + job_id).json().at("percentComplete").to_number<int>() < 10 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  runs_.back()->process.kill_hard(); // mid-scan, with both members held
+
+  start();
+  auto job = wait_rest_job(job_id);
+  EXPECT_EQ(job.at("state").as_string(), "exception");
+  EXPECT_EQ(job.at("error").at("description").as_string(), "interrupted by restart");
+  for (const auto& vm : {a, b})
+    EXPECT_TRUE(http()
+                  .get("/api/v1/systems/" + vm + "/reference-points")
+                  .json()
+                  .at("items")
+                  .as_array()
+                  .empty());
+  EXPECT_TRUE(http()
+                .get("/api/v1/collections/" + id + "/reference-points")
+                .json()
+                .at("items")
+                .as_array()
+                .empty());
+  // The members were not left reserved: a new collection job completes.
+  auto again = http().post("/api/v1/collections/" + id + "/reference-points", R"({"type":"rct"})",
+                           json_headers());
+  ASSERT_EQ(again.status, 202u);
+  EXPECT_EQ(wait_rest_job(std::string{again.json().at("id").as_string()}).at("state"), "completed");
+}
