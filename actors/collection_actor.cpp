@@ -94,7 +94,7 @@ collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string
       auto i = self->state.live.find(job_id);
       if (i == self->state.live.end())
         return make_error(op_errc::invalid_state, "job " + job_id + " has already finished");
-      return self->delegate(i->second, cancel_atom::value, target);
+      return forward_cancel(self, i->second, job_id, target);
     },
     [=](destroy_atom, std::string& rpc_id,
         std::string& idempotency_key) -> caf::result<job_record> {

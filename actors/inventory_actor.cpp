@@ -139,6 +139,10 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
         if (st.systems.count(info.members[i]) == 0)
           return make_error(op_errc::not_found, "system '" + info.members[i] + "' does not exist",
                             "members[" + std::to_string(i) + "]");
+      // Jobs reserve members in this order: it must be ascending Name order, or overlapping
+      // collections could deadlock.
+      std::sort(info.members.begin(), info.members.end());
+      info.members.erase(std::unique(info.members.begin(), info.members.end()), info.members.end());
       if (info.created_at == 0)
         info.created_at = protocol::now_us();
       add_collection(self, info); // reserves the id; removed again if the store fails
@@ -167,7 +171,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
             // shutdown still takes it and them down.
             auto j = self->state.collections.find(id);
             if (j != self->state.collections.end()) {
-              self->state.retired.push_back(j->second.actor);
+              self->state.retired.emplace(id, j->second.actor);
               self->state.collections.erase(j);
             }
             promise.deliver(ack_atom::value);
@@ -242,6 +246,8 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
         return self->delegate(i->second, cancel_atom::value, std::move(job_id), state);
       if (auto i = self->state.collections.find(target); i != self->state.collections.end())
         return self->delegate(i->second.actor, cancel_atom::value, std::move(job_id), state);
+      if (auto i = self->state.retired.find(target); i != self->state.retired.end())
+        return self->delegate(i->second, cancel_atom::value, std::move(job_id), state);
       return make_error(op_errc::invalid_state, "job " + job_id + " has no running owner");
     },
     [=](requeue_atom, job_record& rec) {

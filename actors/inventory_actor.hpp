@@ -33,7 +33,9 @@ struct inventory_actor_state {
     collection_actor actor;
   };
   std::unordered_map<std::string, collection_entry> collections; ///< by id
-  std::vector<collection_actor> retired;   ///< actors of deleted collections, still linked
+  /// Actors of deleted collections by id: still linked, and still reachable for cancelling
+  /// the jobs they run.
+  std::unordered_map<std::string, collection_actor> retired;
   std::unordered_set<std::string> pending; ///< names being committed
   static inline const char* name = "inventory_actor";
 };

@@ -1,11 +1,12 @@
 #pragma once
-/// Creating and recording a job, shared by the actors that own jobs (system and
+/// Creating, recording and cancelling jobs, shared by the actors that own jobs (system and
 /// collection actors).
 
 #include "actors/messages.hpp"
 #include "actors/op_error.hpp"
 #include "actors/runtime_settings.hpp"
 
+#include <caf/sec.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include <string>
@@ -34,6 +35,24 @@ void record_job(Self* self, const persistence::store_actor& store, protocol::job
         promise.deliver(
           make_error(op_errc::failed, "the job could not be recorded: " + caf::to_string(err)));
       });
+}
+
+/// Forwards a cancellation to `job`. A job that finished and exited between the owner's
+/// lookup and the request answers invalid_state (it "has already finished"), not a failure.
+template <class Self>
+caf::result<ack_atom> forward_cancel(Self* self, const job_actor& job, const std::string& id,
+                                     protocol::job_state target) {
+  auto promise = self->template make_response_promise<ack_atom>();
+  self->request(job, caf::infinite, cancel_atom::value, target)
+    .then([=](ack_atom) mutable { promise.deliver(ack_atom::value); },
+          [=](caf::error& err) mutable {
+            if (err == caf::sec::request_receiver_down)
+              promise.deliver(
+                make_error(op_errc::invalid_state, "job " + id + " has already finished"));
+            else
+              promise.deliver(std::move(err));
+          });
+  return promise;
 }
 
 } // namespace refpoint::actors

@@ -99,10 +99,10 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
       if (queued != st.queue.end()) {
         auto job = queued->actor;
         st.queue.erase(queued); // it never runs: the queue moves on without it
-        return self->delegate(job, cancel_atom::value, target);
+        return forward_cancel(self, job, job_id, target);
       }
       if (st.current && !st.current->is_reservation() && st.current->id == job_id)
-        return self->delegate(st.current->actor, cancel_atom::value, target);
+        return forward_cancel(self, st.current->actor, job_id, target);
       return make_error(op_errc::invalid_state, "job " + job_id + " has already finished");
     },
     [=](reserve_atom, std::string& job_id) -> caf::result<protocol::system_info> {

@@ -1,21 +1,9 @@
 // System, job and inventory actors over a real SQLite file and CAF's real scheduler.
 // Order and parallelism are checked from the committed job times, not from sleeps.
 
-#include "actors/inventory_actor.hpp"
-#include "actors/op_error.hpp"
-#include "persistence/database.hpp"
-#include "persistence/query_actor.hpp"
-#include "persistence/store_actor.hpp"
+#include "actor_fixture.hpp"
 #include "protocol/object_path.hpp"
 
-#include <caf/all.hpp>
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <random>
-#include <thread>
-
-namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace refpoint;
 using protocol::job_record;
@@ -24,152 +12,8 @@ using protocol::rp_kind;
 
 namespace {
 
-class ActorSystemTest : public ::testing::Test {
-protected:
-  static caf::actor_system_config& quiet(caf::actor_system_config& cfg) {
-    cfg.set("scheduler.max-threads", std::size_t{2});
-    cfg.set("logger.console-verbosity", caf::atom("quiet"));
-    return cfg;
-  }
-
-  ActorSystemTest() : sys_{quiet(cfg_)}, self_{sys_} {
-    dir_ =
-      fs::temp_directory_path() / ("refpoint-actors-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    auto path = (dir_ / "test.db").string();
-    auto writer = persistence::database::open(path);
-    auto reader = persistence::database::open(path, true);
-    store_ = persistence::spawn_store_actor(sys_, std::move(writer));
-    query_ = persistence::spawn_query_actor(sys_, std::move(reader));
-    actors::runtime_settings settings;
-    settings.sim_bytes_per_second = 10'000'000; // 10 MB/s: 1 MB takes 100 ms
-    settings.sim_progress_interval = 10ms;
-    inventory_ = sys_.spawn(actors::inventory_actor_impl, std::vector<protocol::system_info>{},
-                            std::vector<protocol::collection_info>{}, store_, settings);
-  }
-
-  ~ActorSystemTest() override {
-    caf::anon_send_exit(inventory_, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(query_, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(store_, caf::exit_reason::user_shutdown);
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  protocol::system_info add_system(std::vector<protocol::disk> disks, bool replication = false) {
-    protocol::system_info info;
-    info.element_name = "vm";
-    info.replication_enabled = replication;
-    info.disks = std::move(disks);
-    protocol::system_info out;
-    self_->request(inventory_, 5s, actors::create_system_atom::value, info)
-      .receive([&](protocol::system_info& created) { out = created; },
-               [&](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
-    return out;
-  }
-
-  static protocol::disk sim_disk(std::string id, std::uint64_t size, bool tracking = true) {
-    protocol::disk d;
-    d.id = std::move(id);
-    d.size_bytes = size;
-    d.change_tracking = tracking;
-    return d;
-  }
-
-  /// Asks for a reference point; answers the job or the decoded error.
-  std::variant<job_record, actors::op_failure> create(const std::string& system, rp_kind kind) {
-    std::variant<job_record, actors::op_failure> out;
-    protocol::create_request req{.target = system,
-                                 .kind = kind,
-                                 .element_name = "rp",
-                                 .consistency = protocol::consistency_level::application};
-    self_->request(inventory_, 5s, actors::create_rp_atom::value, req, std::string{})
-      .receive([&](job_record& job) { out = job; },
-               [&](caf::error& err) { out = actors::describe(err); });
-    return out;
-  }
-
-  job_record create_ok(const std::string& system, rp_kind kind = rp_kind::rct) {
-    auto r = create(system, kind);
-    if (auto* f = std::get_if<actors::op_failure>(&r)) {
-      ADD_FAILURE() << "create failed: " << f->message;
-      return {};
-    }
-    return std::get<job_record>(r);
-  }
-
-  /// Cancels through the inventory; answers the decoded error, if any.
-  std::optional<actors::op_failure> cancel(const job_record& job, job_state target) {
-    std::optional<actors::op_failure> out;
-    self_->request(inventory_, 5s, actors::cancel_atom::value, job.request.target, job.id, target)
-      .receive([](actors::ack_atom) {}, [&](caf::error& err) { out = actors::describe(err); });
-    return out;
-  }
-
-  /// Polls until the job has started.
-  void wait_started(const std::string& id) {
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto job = read_job(id);
-      if (job && job->started_at != 0)
-        return;
-      std::this_thread::sleep_for(2ms);
-    }
-    ADD_FAILURE() << "job " << id << " never started";
-  }
-
-  std::optional<job_record> read_job(const std::string& id) {
-    std::optional<job_record> out;
-    self_->request(query_, 5s, persistence::get_job_atom::value, id)
-      .receive([&](job_record& job) { out = job; }, [](caf::error&) {});
-    return out;
-  }
-
-  std::vector<protocol::reference_point> read_rps(const std::string& system) {
-    std::vector<protocol::reference_point> out;
-    self_->request(query_, 5s, persistence::list_rps_atom::value, system)
-      .receive([&](std::vector<protocol::reference_point>& rps) { out = rps; },
-               [](caf::error& err) { ADD_FAILURE() << caf::to_string(err); });
-    return out;
-  }
-
-  /// Polls committed job rows until every job is terminal (or 20 s passed). Calls
-  /// `observe` with each snapshot, so tests can check invariants while jobs run.
-  template <class Observe>
-  std::vector<job_record> wait_terminal(const std::vector<std::string>& ids, Observe observe) {
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    std::vector<job_record> jobs;
-    while (std::chrono::steady_clock::now() < deadline) {
-      jobs.clear();
-      for (const auto& id : ids)
-        if (auto job = read_job(id))
-          jobs.push_back(*job);
-      observe(jobs);
-      if (jobs.size() == ids.size() &&
-          std::all_of(jobs.begin(), jobs.end(),
-                      [](const job_record& j) { return protocol::is_terminal(j.state); }))
-        return jobs;
-      std::this_thread::sleep_for(5ms);
-    }
-    ADD_FAILURE() << "jobs did not finish in time";
-    return jobs;
-  }
-
-  std::vector<job_record> wait_terminal(const std::vector<std::string>& ids) {
-    return wait_terminal(ids, [](const std::vector<job_record>&) {});
-  }
-
-  caf::actor_system_config cfg_;
-  caf::actor_system sys_;
-  caf::scoped_actor self_;
-  fs::path dir_;
-  persistence::store_actor store_;
-  persistence::query_actor query_;
-  actors::inventory_actor inventory_;
-};
+/// The shared fixture: a real actor system over a real SQLite file (actor_fixture.hpp).
+class ActorSystemTest : public actors::testing::ActorFixture {};
 
 } // namespace
 
