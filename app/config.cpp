@@ -171,6 +171,25 @@ std::optional<std::string> set_auth_tokens(const toml::node& n, config& cfg) {
   return std::nullopt;
 }
 
+/// An origin as browsers send it ("https://dash.example:8443") or "*": printable ASCII
+/// without spaces.
+std::optional<std::string> set_cors_origins(const toml::node& n, config& cfg) {
+  const auto fail = expected("an array of origins (\"SCHEME://HOST[:PORT]\" or \"*\")");
+  const auto* arr = n.as_array();
+  if (arr == nullptr)
+    return fail;
+  std::vector<std::string> origins;
+  for (const auto& item : *arr) {
+    const auto* v = item.as_string();
+    if (v == nullptr || !is_token(v->get()) ||
+        (v->get() != "*" && v->get().find("://") == std::string::npos))
+      return fail;
+    origins.push_back(v->get());
+  }
+  cfg.cors_origins = std::move(origins);
+  return std::nullopt;
+}
+
 /// One known key; `table` is "" for top-level keys, dotted for nested tables.
 struct key_spec {
   std::string_view table;
@@ -184,6 +203,7 @@ constexpr key_spec key_specs[] = {
   {"server", "listen", set_listen},
   {"server", "max_body_bytes", set_integer<&config::max_body_bytes, 1, int64_max>},
   {"server", "auth_tokens", set_auth_tokens},
+  {"server", "cors_origins", set_cors_origins},
   {"server", "io_threads", set_integer<&config::io_threads, 1, max_threads>},
   {"storage", "db", set_string<&config::db, is_nonempty_path, &nonempty_path_shape>},
   {"storage", "root", set_string<&config::root, is_any_path, &path_shape>},

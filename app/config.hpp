@@ -34,7 +34,8 @@ struct config {
   // [server]
   endpoint listen{"127.0.0.1", 8080};
   std::size_t max_body_bytes = 1048576;
-  std::vector<std::string> auth_tokens; ///< empty: no authentication
+  std::vector<std::string> auth_tokens;  ///< empty: no authentication
+  std::vector<std::string> cors_origins; ///< origins (or "*") allowed CORS; empty: none
   // [storage]
   std::string db = "refpoint.db";
   std::string root;                   ///< file-backed disks must live under it; empty: none

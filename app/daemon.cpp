@@ -117,7 +117,13 @@ int run_daemon(const config& cfg) {
   };
 
   auto ctx = std::make_shared<const web::gateway_context>(
-    web::gateway_context{sys, inventory, query, std::chrono::milliseconds{cfg.method_timeout_ms}});
+    web::gateway_context{.system = sys,
+                         .inventory = inventory,
+                         .query = query,
+                         .store = store,
+                         .method_timeout = std::chrono::milliseconds{cfg.method_timeout_ms},
+                         .auth_tokens = cfg.auth_tokens,
+                         .cors_origins = cfg.cors_origins});
   web::http_server server{io, limits_of(cfg), web::make_gateway(ctx)};
   if (auto err = server.listen(cfg.listen.host, cfg.listen.port)) {
     ctx.reset();

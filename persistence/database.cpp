@@ -187,6 +187,8 @@ struct database::impl {
         select_job_page_by_state_and_target(
           db, sql(job_columns, "WHERE state = :state AND target = :target AND") + " " +
                 job_page_conditions),
+        count_jobs(db, "SELECT state, COUNT(*), SUM(started_at = 0) FROM jobs"
+                       " GROUP BY state ORDER BY state"),
         purge_removed_jobs(db, "DELETE FROM jobs WHERE finished_at != 0"
                                " AND finished_at + time_before_removal_s * 1000000"
                                " <= :removed_before"),
@@ -614,6 +616,7 @@ struct database::impl {
   SQLite::Statement select_job_page_by_state;
   SQLite::Statement select_job_page_by_target;
   SQLite::Statement select_job_page_by_state_and_target;
+  SQLite::Statement count_jobs;
   SQLite::Statement purge_removed_jobs;
 
   SQLite::Statement insert_rp;
@@ -980,6 +983,21 @@ job_page database::list_jobs(std::optional<protocol::job_state> state, const std
     return page;
   } catch (const SQLite::Exception& e) {
     fail("cannot list jobs", e);
+  }
+}
+
+std::vector<job_state_count> database::count_jobs_by_state() {
+  try {
+    std::vector<job_state_count> counts;
+    use stmt(impl_->count_jobs);
+    while (stmt->executeStep()) {
+      counts.push_back({from_column<protocol::job_state>(stmt->getColumn(0)),
+                        from_column<std::uint64_t>(stmt->getColumn(1)),
+                        from_column<std::uint64_t>(stmt->getColumn(2))});
+    }
+    return counts;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot count jobs", e);
   }
 }
 

@@ -43,6 +43,14 @@ struct job_page {
   friend bool operator==(const job_page&, const job_page&) = default;
 };
 
+/// How many stored jobs are in one state (`database::count_jobs_by_state`).
+struct job_state_count {
+  protocol::job_state state = protocol::job_state::running;
+  std::uint64_t jobs = 0;
+  std::uint64_t not_started = 0; ///< of them, those with `started_at` 0 (waiting their turn)
+  friend bool operator==(const job_state_count&, const job_state_count&) = default;
+};
+
 /// `PRAGMA synchronous`. With WAL, `normal` may lose the last commits on power loss (never
 /// on a process crash) but never corrupts; `full` syncs every commit.
 enum class sync_mode { normal, full };
@@ -167,6 +175,10 @@ public:
   job_page list_jobs(std::optional<protocol::job_state> state, const std::string& target,
                      std::size_t limit, std::int64_t after_seq,
                      protocol::timestamp_us removed_before);
+
+  /// Every stored job counted by state (removed but not yet purged ones included), one
+  /// entry per state that has jobs, by ascending state value.
+  std::vector<job_state_count> count_jobs_by_state();
 
   std::optional<protocol::collection_info> get_collection(const std::string& id);
 

@@ -55,8 +55,7 @@ typename Inspector::result_type inspect(Inspector& f, affected_element& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_request& x) {
   return f(caf::meta::type_name("refpoint::create_request"), x.target, x.subject, x.kind,
-           x.element_name,
-           x.consistency);
+           x.element_name, x.consistency);
 }
 
 template <class Inspector>

@@ -89,6 +89,11 @@ query_actor::behavior_type query(query_pointer self, database db) {
                                          query.removed_before);
       });
     },
+    [self](count_jobs_atom) -> caf::result<std::vector<job_state_count>> {
+      return guarded([&]() -> caf::result<std::vector<job_state_count>> {
+        return self->state.db->count_jobs_by_state();
+      });
+    },
   };
 }
 

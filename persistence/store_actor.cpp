@@ -6,6 +6,8 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -176,6 +178,8 @@ void flush(store_pointer self) {
     return;
   }
   std::vector<caf::error> outcomes(batch.size());
+  st.stats.batch_size_max = std::max<std::uint64_t>(st.stats.batch_size_max, batch.size());
+  const auto started = std::chrono::steady_clock::now();
   try {
     st.db->transact([&] {
       for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -195,6 +199,9 @@ void flush(store_pointer self) {
       outcome = make_error(store_errc::write_failed, e.what());
     }
   }
+  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
+  st.stats.commit_seconds_sum += spent.count();
+  ++st.stats.commit_seconds_count;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (outcomes[i]) {
       ++st.stats.failed_writes;

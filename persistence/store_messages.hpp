@@ -54,6 +54,7 @@ using list_rpcs_atom = caf::atom_constant<caf::atom("lsrpc")>;
 using list_jobs_atom = caf::atom_constant<caf::atom("lsjobs")>;
 using ack_atom = caf::atom_constant<caf::atom("ack")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using count_jobs_atom = caf::atom_constant<caf::atom("cntjobs")>;
 
 /// Store failures, as `caf::error` values (category atom "store").
 enum class store_errc : std::uint8_t {
@@ -68,17 +69,28 @@ caf::error make_error(store_errc code, std::string message = {});
 
 /// What the writer has done since it started. `writes` counts write messages answered with
 /// success; `failed_writes` those answered with an error; `transactions` committed batches.
+/// Commit latency covers every batch's transaction, failed ones too, from its first write to
+/// its commit: `commit_seconds_sum` is the wall time spent in them and `commit_seconds_count`
+/// their number. `batch_size_max` is the most writes any one batch held.
 struct store_stats {
   std::uint64_t transactions = 0;
   std::uint64_t writes = 0;
   std::uint64_t failed_writes = 0;
+  double commit_seconds_sum = 0.0;
+  std::uint64_t commit_seconds_count = 0;
+  std::uint64_t batch_size_max = 0;
   friend bool operator==(const store_stats&, const store_stats&) = default;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
-  return f(caf::meta::type_name("refpoint::store_stats"), x.transactions, x.writes,
-           x.failed_writes);
+  return f(caf::meta::type_name("refpoint::store_stats"), x.transactions, x.writes, x.failed_writes,
+           x.commit_seconds_sum, x.commit_seconds_count, x.batch_size_max);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_state_count& x) {
+  return f(caf::meta::type_name("refpoint::job_state_count"), x.state, x.jobs, x.not_started);
 }
 
 template <class Inspector>
@@ -172,6 +184,8 @@ using query_actor = caf::typed_actor<
   caf::replies_to<list_rpcs_atom,
                   std::string>::with<std::vector<protocol::collection_reference_point>>,
   /// One page of jobs (`database::list_jobs`).
-  caf::replies_to<list_jobs_atom, job_query>::with<job_page>>;
+  caf::replies_to<list_jobs_atom, job_query>::with<job_page>,
+  /// Stored jobs by state (`database::count_jobs_by_state`).
+  caf::replies_to<count_jobs_atom>::with<std::vector<job_state_count>>>;
 
 } // namespace refpoint::persistence

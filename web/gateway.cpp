@@ -1,13 +1,19 @@
 #include "web/gateway.hpp"
 
 #include "protocol/guid.hpp"
+#include "web/actor_call.hpp"
+#include "web/auth.hpp"
+#include "web/cors.hpp"
 #include "web/exchange.hpp"
+#include "web/openapi_document.hpp"
+#include "web/route_template.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 namespace refpoint::web {
 
@@ -77,13 +83,64 @@ std::string encode_unsafe_bytes(std::string_view target) {
   return out;
 }
 
+/// `/metrics`: the request counters plus the store's counters and the job counts, asked of
+/// the store and query actors one after the other.
+void serve_metrics(const exchange_ptr& ex) {
+  if (ex->req.method() != http::verb::get)
+    return ex->problem(http::status::method_not_allowed, "/metrics answers GET only");
+  with_actor(ex->ctx->system, [ex](caf::event_based_actor* self) {
+    auto fail = [ex](caf::error& err) { ex->fail(err); };
+    const auto& ctx = *ex->ctx;
+    self->request(ctx.store, ctx.method_timeout, persistence::stats_atom::value)
+      .then(
+        [self, ex, fail](persistence::store_stats& stats) {
+          self
+            ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::count_jobs_atom::value)
+            .then(
+              [ex, stats](std::vector<persistence::job_state_count>& jobs) {
+                http_response res{http::status::ok, ex->meta.version};
+                res.set(http::field::content_type, exposition_content_type);
+                res.keep_alive(ex->meta.keep_alive);
+                res.body() = render_metrics(*ex->ctx->metrics, stats, jobs);
+                res.prepare_payload();
+                ex->reply(std::move(res));
+              },
+              fail);
+        },
+        fail);
+  });
+}
+
 void dispatch(const exchange_ptr& ex) {
+  const auto& ctx = *ex->ctx;
+  if (is_preflight(ex->req)) {
+    auto allowed = allowed_origin(ctx.cors_origins, ex->req[http::field::origin]);
+    return ex->reply(preflight_response(ex->meta, allowed.has_value()));
+  }
   const auto& p = ex->path;
+  if (requires_auth(p)) {
+    auto outcome = authenticate(ex->req, ex->query, ctx.auth_tokens);
+    if (outcome != auth_outcome::granted)
+      return ex->reply(unauthorized_response(ex->meta, outcome));
+  }
+  // A credential, never a route parameter (routes refuse parameters they do not know).
+  std::erase_if(ex->query, [](const auto& kv) { return kv.first == access_token_param; });
   if (p.size() == 1 && p[0] == "healthz") {
     if (ex->req.method() != http::verb::get)
       return ex->problem(http::status::method_not_allowed, "/healthz answers GET only");
     return ex->json(http::status::ok, {{"status", "ok"}});
   }
+  if (p.size() == 1 && p[0] == "openapi.json") {
+    if (ex->req.method() != http::verb::get)
+      return ex->problem(http::status::method_not_allowed, "/openapi.json answers GET only");
+    http_response res{http::status::ok, ex->meta.version};
+    res.set(http::field::content_type, "application/json");
+    res.keep_alive(ex->meta.keep_alive);
+    res.body() = std::string{openapi_document()};
+    return ex->reply(std::move(res));
+  }
+  if (p.size() == 1 && p[0] == "metrics")
+    return serve_metrics(ex);
   if (p.size() >= 2 && p[0] == "cim" && p[1] == "v2" && route_cim(ex))
     return;
   if (p.size() >= 2 && p[0] == "api" && p[1] == "v1" && route_rest(ex))
@@ -91,31 +148,58 @@ void dispatch(const exchange_ptr& ex) {
   ex->problem(http::status::not_found, "no resource at '" + std::string{ex->req.target()} + "'");
 }
 
+/// Decodes `target` into `ex`'s path and query; false when it is not a valid origin-form.
+bool decode_target(std::string_view target, exchange& ex) {
+  auto encoded = encode_unsafe_bytes(target);
+  auto parsed = boost::urls::parse_origin_form(encoded);
+  if (!parsed)
+    return false;
+  for (auto seg : parsed->segments())
+    ex.path.push_back(seg);
+  if (ex.path.size() > 1 && ex.path.back().empty())
+    ex.path.pop_back(); // a trailing slash names the same resource
+  for (auto param : parsed->params())
+    ex.query.emplace_back(param.key, param.value);
+  return true;
+}
+
+/// `respond`, adding the CORS headers for `origin` (when allowed) to the response and
+/// counting it under `route` with the time since `started`. This is the one place every
+/// response of the gateway's routes passes through.
+responder instrumented(responder respond, const gateway_context& ctx, const http_request& req,
+                       std::string route, std::chrono::steady_clock::time_point started) {
+  return [respond = std::move(respond), metrics = ctx.metrics, route = std::move(route),
+          method = method_label(req.method()),
+          origin = allowed_origin(ctx.cors_origins, req[http::field::origin]),
+          started](http_response res) {
+    if (origin)
+      add_cors_headers(res, *origin);
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
+    metrics->record(route, method, res.result_int(), spent.count());
+    respond(std::move(res));
+  };
+}
+
 } // namespace
 
 request_handler make_gateway(std::weak_ptr<const gateway_context> weak_ctx) {
   return [weak_ctx](http_request&& req, responder respond) {
+    const auto started = std::chrono::steady_clock::now();
     auto ex = std::make_shared<exchange>();
     ex->meta = meta_of(req);
-    ex->respond = std::move(respond);
     ex->ctx = weak_ctx.lock();
     if (!ex->ctx) {
-      ex->problem(http::status::service_unavailable, "the server is shutting down");
+      respond(problem_response(ex->meta, http::status::service_unavailable,
+                               "the server is shutting down"));
       return;
     }
-    auto encoded = encode_unsafe_bytes(req.target());
-    auto target = boost::urls::parse_origin_form(encoded);
+    const bool valid = decode_target(req.target(), *ex);
+    ex->respond = instrumented(std::move(respond), *ex->ctx, req,
+                               route_template(req.method(), ex->path), started);
     ex->req = std::move(req);
-    if (!target) {
-      ex->problem(http::status::bad_request, "the request target is not a valid path", "target");
-      return;
-    }
-    for (auto seg : target->segments())
-      ex->path.push_back(seg);
-    if (ex->path.size() > 1 && ex->path.back().empty())
-      ex->path.pop_back(); // a trailing slash names the same resource
-    for (auto param : target->params())
-      ex->query.emplace_back(param.key, param.value);
+    if (!valid)
+      return ex->problem(http::status::bad_request, "the request target is not a valid path",
+                         "target");
     dispatch(ex);
   };
 }

@@ -1,25 +1,41 @@
 #pragma once
-/// The HTTP gateway: turns requests on `/cim/v2`, `/api/v1` and `/healthz` into actor
-/// messages and their answers into responses (DESIGN §4). It holds no state of its own
-/// and never touches SQLite: reads go to the query actor, work to the inventory actor.
+/// The HTTP gateway: turns requests on `/cim/v2`, `/api/v1`, `/healthz` and `/metrics` into
+/// actor messages and their answers into responses (DESIGN §4). It holds no state of its own
+/// besides request metrics and never touches SQLite: reads go to the query actor, work to
+/// the inventory actor.
+///
+/// Every request passes, in order: CORS preflight (answered at once, no token needed), then
+/// authentication of the protected paths, then its route. Every response, whoever builds
+/// it, gets the CORS headers of an allowed origin and is counted in the metrics.
 
 #include "actors/messages.hpp"
 #include "persistence/store_messages.hpp"
 #include "web/http_server.hpp"
+#include "web/metrics.hpp"
 
 #include <caf/actor_system.hpp>
 
 #include <chrono>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace refpoint::web {
 
-/// Everything the routes need. Constant after construction; shared by all sessions.
+/// Everything the routes need. Constant after construction; shared by all sessions (the
+/// metrics it points to are thread-safe and count every session's requests).
 struct gateway_context {
   caf::actor_system& system;
   actors::inventory_actor inventory;
   persistence::query_actor query;
+  persistence::store_actor store; ///< asked only for its counters (`/metrics`)
   std::chrono::milliseconds method_timeout{5000};
+  /// Bearer tokens accepted on `/cim`, `/api` and `/metrics` (`web/auth.hpp`); empty: none
+  /// needed.
+  std::vector<std::string> auth_tokens{};
+  /// Origins allowed cross-origin access (`web/cors.hpp`); empty: no CORS headers.
+  std::vector<std::string> cors_origins{};
+  std::shared_ptr<http_metrics> metrics = std::make_shared<http_metrics>();
 };
 
 /// The request handler to give `http_server`. Called on the I/O thread; never blocks.

@@ -15,65 +15,6 @@ using protocol::job_record;
 using protocol::reference_point;
 using protocol::system_info;
 
-void create_system(const exchange_ptr& ex) {
-  auto body = json_body(*ex);
-  if (!body)
-    return;
-  auto info = protocol::decode_system(*body);
-  if (!info)
-    return reply_invalid(*ex, info.error());
-  call_actor(
-    ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
-    [ex](system_info& created) {
-      auto res = json_response(ex->meta, http::status::created, protocol::rest_system(created));
-      res.set(http::field::location, "/api/v1/systems/" + created.name);
-      ex->reply(std::move(res));
-    },
-    [ex](caf::error& err) { ex->fail(err); }, actors::create_system_atom::value,
-    std::move(info).value());
-}
-
-void create_reference_point(const exchange_ptr& ex, std::string name) {
-  auto key = idempotency_key(*ex);
-  if (!key)
-    return;
-  auto body = json_body(*ex);
-  if (!body)
-    return;
-  auto call = protocol::decode_create_rp(*body);
-  if (!call)
-    return reply_invalid(*ex, call.error());
-  protocol::create_request req{.target = std::move(name),
-                               .kind = call.value().kind,
-                               .element_name = call.value().element_name,
-                               .consistency = call.value().consistency};
-  call_actor(
-    ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
-    [ex](job_record& job) { reply_job_started(*ex, job); },
-    [ex](caf::error& err) { ex->fail(err); }, actors::create_rp_atom::value, std::move(req),
-    std::move(*key));
-}
-
-void list_reference_points(const exchange_ptr& ex, std::string name) {
-  // The system must exist: an unknown one is 404, not an empty list.
-  with_actor(ex->ctx->system, [ex, name](caf::event_based_actor* self) {
-    self
-      ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::get_system_atom::value, name)
-      .then(
-        [=](system_info&) {
-          self
-            ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::list_rps_atom::value,
-                      name)
-            .then(
-              [ex](std::vector<reference_point>& rps) {
-                ex->json(http::status::ok, items_of(rps, protocol::rest_reference_point));
-              },
-              [ex](caf::error& err) { ex->fail(err); });
-        },
-        [ex](caf::error& err) { ex->fail(err); });
-  });
-}
-
 /// `GET /api/v1/jobs?state=&target=&limit=&after=`: oldest first, stable cursor pages.
 void list_jobs(const exchange_ptr& ex) {
   auto filter = protocol::decode_job_filter(ex->query);
@@ -135,7 +76,13 @@ bool route_rest(const exchange_ptr& ex) {
                      [](const auto& v) { return items_of(v, protocol::rest_system); },
                      persistence::list_systems_atom::value);
                  },
-               .post = [=] { create_system(ex); }});
+               .post =
+                 [=] {
+                   create_resource<system_info>(ex, protocol::decode_system,
+                                                actors::create_system_atom::value,
+                                                protocol::rest_system, "/api/v1/systems",
+                                                [](const system_info& s) { return s.name; });
+                 }});
     return true;
   }
   if (p.size() == 2 && p[0] == "systems") {
@@ -148,8 +95,13 @@ bool route_rest(const exchange_ptr& ex) {
   }
   if (p.size() == 3 && p[0] == "systems" && p[2] == "reference-points") {
     auto name = canonical_id(p[1]);
-    serve(ex, {.get = [=] { list_reference_points(ex, name); },
-               .post = [=] { create_reference_point(ex, name); }});
+    serve(ex, {.get =
+                 [=] {
+                   list_children<system_info, reference_point>(
+                     ex, name, persistence::get_system_atom::value,
+                     persistence::list_rps_atom::value, protocol::rest_reference_point);
+                 },
+               .post = [=] { start_create_job(ex, name, actors::create_rp_atom::value); }});
     return true;
   }
   if (p.size() == 2 && p[0] == "reference-points") {

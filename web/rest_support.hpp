@@ -2,6 +2,8 @@
 /// Pieces every `/api/v1` route uses: ids, request bodies, list envelopes, method dispatch
 /// and the ask-an-actor-then-answer pattern.
 
+#include "protocol/model.hpp"
+#include "protocol/rest_json.hpp"
 #include "protocol/result.hpp"
 #include "web/actor_call.hpp"
 #include "web/exchange.hpp"
@@ -47,6 +49,71 @@ void answer(const exchange_ptr& ex, const Handle& dest, http::status status, Enc
 
 /// Answers 202 with the started job and `Location: /api/v1/jobs/{id}`.
 void reply_job_started(const exchange& ex, const protocol::job_record& job);
+
+/// A POST creating a resource: decodes the body with `decode`, asks the inventory with
+/// `atom`, answers 201 with `encode(created)` and `Location: <collection_path>/<id_of(created)>`.
+template <class Value, class Decode, class Atom, class Encode, class IdOf>
+void create_resource(const exchange_ptr& ex, Decode decode, Atom atom, Encode encode,
+                     std::string collection_path, IdOf id_of) {
+  auto body = json_body(*ex);
+  if (!body)
+    return;
+  auto decoded = decode(*body);
+  if (!decoded)
+    return reply_invalid(*ex, decoded.error());
+  call_actor(
+    ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
+    [=](Value& created) {
+      auto res = json_response(ex->meta, http::status::created, encode(created));
+      res.set(http::field::location, collection_path + "/" + id_of(created));
+      ex->reply(std::move(res));
+    },
+    [ex](caf::error& err) { ex->fail(err); }, atom, std::move(decoded).value());
+}
+
+/// A POST starting a create job on `target` (`{type, elementName?, consistencyLevel?}`,
+/// with an optional Idempotency-Key): asks the inventory with `atom`, answers 202.
+template <class Atom>
+void start_create_job(const exchange_ptr& ex, std::string target, Atom atom) {
+  auto key = idempotency_key(*ex);
+  if (!key)
+    return;
+  auto body = json_body(*ex);
+  if (!body)
+    return;
+  auto call = protocol::decode_create_rp(*body);
+  if (!call)
+    return reply_invalid(*ex, call.error());
+  protocol::create_request req{.target = std::move(target),
+                               .kind = call.value().kind,
+                               .element_name = call.value().element_name,
+                               .consistency = call.value().consistency};
+  call_actor(
+    ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
+    [ex](protocol::job_record& job) { reply_job_started(*ex, job); },
+    [ex](caf::error& err) { ex->fail(err); }, atom, std::move(req), std::move(*key));
+}
+
+/// A GET listing the children of `key` (`{"items": [...]}`), after checking the parent
+/// exists: an unknown parent is 404, not an empty list.
+template <class Parent, class Child, class ParentAtom, class ChildAtom, class Encode>
+void list_children(const exchange_ptr& ex, std::string key, ParentAtom parent_atom,
+                   ChildAtom child_atom, Encode encode) {
+  with_actor(ex->ctx->system, [=](caf::event_based_actor* self) {
+    auto timeout = ex->ctx->method_timeout;
+    self->request(ex->ctx->query, timeout, parent_atom, key)
+      .then(
+        [=](Parent&) {
+          self->request(ex->ctx->query, timeout, child_atom, key)
+            .then(
+              [ex, encode](std::vector<Child>& children) {
+                ex->json(http::status::ok, items_of(children, encode));
+              },
+              [ex](caf::error& err) { ex->fail(err); });
+        },
+        [ex](caf::error& err) { ex->fail(err); });
+  });
+}
 
 /// `DELETE` of a reference point (`collection` false) or collection reference point: 202
 /// with the destroy job; 404 unknown; 409 for a member of a collection reference point.

@@ -112,6 +112,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.listen, (endpoint{"127.0.0.1", 8080}));
   EXPECT_EQ(cfg.max_body_bytes, 1048576u);
   EXPECT_TRUE(cfg.auth_tokens.empty());
+  EXPECT_TRUE(cfg.cors_origins.empty());
   EXPECT_EQ(cfg.db, "refpoint.db");
   EXPECT_EQ(cfg.root, "");
   EXPECT_EQ(cfg.synchronous, "normal");
@@ -149,6 +150,7 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "listen = ",
                            "max_body_bytes = ",
                            "auth_tokens = ",
+                           "cors_origins = ",
                            "io_threads = ",
                            "[storage]",
                            "db = ",
@@ -182,6 +184,7 @@ log_level = "debug"
 listen = "0.0.0.0:9000"
 max_body_bytes = 2048
 auth_tokens = ["alpha", "beta"]
+cors_origins = ["https://dash.example:8443", "*"]
 io_threads = 4
 [storage]
 db = "/var/lib/refpoint/rp.db"
@@ -207,6 +210,7 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.listen, (endpoint{"0.0.0.0", 9000}));
   EXPECT_EQ(cfg.max_body_bytes, 2048u);
   EXPECT_EQ(cfg.auth_tokens, (std::vector<std::string>{"alpha", "beta"}));
+  EXPECT_EQ(cfg.cors_origins, (std::vector<std::string>{"https://dash.example:8443", "*"}));
   EXPECT_EQ(cfg.io_threads, 4u);
   EXPECT_EQ(cfg.db, "/var/lib/refpoint/rp.db");
   EXPECT_EQ(cfg.root, "/srv/disks");
@@ -235,6 +239,15 @@ TEST(ConfigFile, AbsentKeysKeepTheStartingValues) {
 TEST(ConfigFile, EmptyDocumentChangesNothing) {
   EXPECT_EQ(parse_toml(""), config{});
   EXPECT_EQ(parse_toml("# only a comment\n"), config{});
+}
+
+TEST(ConfigFile, CorsOriginsReplaceTheStartingListAndMayBeEmpty) {
+  config cfg;
+  cfg.cors_origins = {"http://old.example"};
+  ASSERT_FALSE(apply_toml(cfg, "[server]\ncors_origins = [\"http://localhost:3000\"]", ""));
+  EXPECT_EQ(cfg.cors_origins, (std::vector<std::string>{"http://localhost:3000"}));
+  ASSERT_FALSE(apply_toml(cfg, "[server]\ncors_origins = []", ""));
+  EXPECT_TRUE(cfg.cors_origins.empty());
 }
 
 TEST(ConfigFile, ListenPortZeroMeansAnyFreePort) {
@@ -334,6 +347,7 @@ TEST(ConfigFileErrors, EveryKeyRejectsAWrongType) {
     {"server", "listen"},
     {"server", "max_body_bytes"},
     {"server", "auth_tokens"},
+    {"server", "cors_origins"},
     {"server", "io_threads"},
     {"storage", "db"},
     {"storage", "root"},
@@ -405,6 +419,20 @@ TEST(ConfigFileErrors, AuthTokensMustBeNonEmptyWithoutSpaces) {
                           "[server]\nauth_tokens = [1]", "[server]\nauth_tokens = \"tok\""}) {
     EXPECT_THAT(toml_error(doc), StartsWith("t.toml: [server] auth_tokens: expected")) << doc;
   }
+}
+
+TEST(ConfigFileErrors, CorsOriginsMustBeAnArrayOfOrigins) {
+  for (const char* doc :
+       {"[server]\ncors_origins = \"*\"", "[server]\ncors_origins = [1]",
+        "[server]\ncors_origins = [\"\"]", "[server]\ncors_origins = [\"dash.example\"]",
+        "[server]\ncors_origins = [\"http://a b\"]"}) {
+    EXPECT_THAT(toml_error(doc), StartsWith("t.toml: [server] cors_origins: expected an array of "
+                                            "origins"))
+      << doc;
+  }
+  EXPECT_EQ(toml_error("[server]\ncors_origins = 3"),
+            R"(t.toml: [server] cors_origins: expected an array of origins ("SCHEME://HOST[:PORT]")"
+            R"( or "*"), got 3)");
 }
 
 TEST(ConfigFileErrors, ArraysAndEscapesAreShownAsTomlBasicStrings) {

@@ -172,6 +172,20 @@ TEST_F(QueryActor, ListsJobsPageByPage) {
   EXPECT_EQ(all->items.size(), 5u);
 }
 
+TEST_F(QueryActor, CountsJobsByStateAndThoseNotStarted) {
+  auto started = sample_job("JOB-STARTED");
+  started.started_at = 1'700'000'000'000'002;
+  for (const auto& job : {sample_job("JOB-QUEUED-1"), sample_job("JOB-QUEUED-2"), started,
+                          finished(sample_job("JOB-DONE"))}) {
+    ASSERT_TRUE(ask<protocol::job_record>(store_, insert_job_atom::value, job));
+  }
+  const auto counts = ask<std::vector<job_state_count>>(query_, count_jobs_atom::value);
+  ASSERT_TRUE(counts);
+  const std::vector<job_state_count> expected{{protocol::job_state::running, 3, 2},
+                                              {protocol::job_state::completed, 1, 0}};
+  EXPECT_EQ(*counts, expected);
+}
+
 TEST(JobQuery, SerializationKeepsTheOptionalState) {
   caf::actor_system_config cfg;
   caf::actor_system sys{cfg};

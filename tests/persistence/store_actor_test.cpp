@@ -49,6 +49,10 @@ TEST_F(StoreActor, GroupCommitBatchesWritesSentWithoutWaiting) {
   EXPECT_EQ(stats->failed_writes, 0u);
   EXPECT_GE(stats->transactions, 1u);
   EXPECT_LT(stats->transactions, static_cast<std::uint64_t>(count));
+  EXPECT_EQ(stats->commit_seconds_count, stats->transactions);
+  EXPECT_GT(stats->commit_seconds_sum, 0.0);
+  EXPECT_GT(stats->batch_size_max, 1u) << "500 writes sent without waiting share a batch";
+  EXPECT_LE(stats->batch_size_max, static_cast<std::uint64_t>(count));
   EXPECT_EQ(database::open(path_).load_unfinished_jobs().size(), static_cast<std::size_t>(count));
 }
 

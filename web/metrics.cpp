@@ -1,0 +1,80 @@
+#include "web/metrics.hpp"
+
+#include "protocol/codes.hpp"
+
+namespace refpoint::web {
+
+void http_metrics::record(const std::string& route, std::string_view method, unsigned status,
+                          double seconds) {
+  std::lock_guard lock{mutex_};
+  ++requests_[{route, std::string{method}, status}];
+  durations_.try_emplace(route, http_latency_buckets).first->second.observe(seconds);
+}
+
+void http_metrics::write(exposition& out) const {
+  std::lock_guard lock{mutex_};
+  out.family("refpoint_http_requests_total", "counter",
+             "HTTP requests answered, by route template, method and status.");
+  for (const auto& [key, count] : requests_) {
+    const auto& [route, method, status] = key;
+    out.sample("refpoint_http_requests_total",
+               {{"route", route}, {"method", method}, {"status", std::to_string(status)}}, count);
+  }
+  out.family("refpoint_http_request_duration_seconds", "histogram",
+             "Time from receiving a request to handing over its response, by route template.");
+  for (const auto& [route, h] : durations_)
+    out.samples("refpoint_http_request_duration_seconds", {{"route", route}}, h);
+}
+
+namespace {
+
+void write_jobs(exposition& out, const std::vector<persistence::job_state_count>& jobs) {
+  using protocol::job_state;
+  out.family("refpoint_jobs", "gauge", "Stored jobs by state.");
+  std::uint64_t queued = 0;
+  for (auto state : {job_state::running, job_state::shutting_down, job_state::completed,
+                     job_state::terminated, job_state::killed, job_state::exception}) {
+    std::uint64_t count = 0;
+    for (const auto& c : jobs) {
+      if (c.state != state)
+        continue;
+      count = c.jobs;
+      if (state == job_state::running)
+        queued = c.not_started;
+    }
+    out.sample("refpoint_jobs", {{"state", std::string{protocol::to_string(state)}}}, count);
+  }
+  out.family("refpoint_jobs_queued", "gauge",
+             "Running jobs that have not started yet (waiting for their system).");
+  out.sample("refpoint_jobs_queued", {}, queued);
+}
+
+void write_store(exposition& out, const persistence::store_stats& s) {
+  out.family("refpoint_store_transactions_total", "counter", "SQLite transactions committed.");
+  out.sample("refpoint_store_transactions_total", {}, s.transactions);
+  out.family("refpoint_store_writes_total", "counter", "Store writes answered with success.");
+  out.sample("refpoint_store_writes_total", {}, s.writes);
+  out.family("refpoint_store_failed_writes_total", "counter",
+             "Store writes answered with an error.");
+  out.sample("refpoint_store_failed_writes_total", {}, s.failed_writes);
+  out.family("refpoint_store_commit_duration_seconds", "summary",
+             "Seconds spent in batch transactions, from their first write to their commit.");
+  out.sample("refpoint_store_commit_duration_seconds_sum", {}, s.commit_seconds_sum);
+  out.sample("refpoint_store_commit_duration_seconds_count", {}, s.commit_seconds_count);
+  out.family("refpoint_store_batch_size_max", "gauge",
+             "Most writes committed in one transaction since start.");
+  out.sample("refpoint_store_batch_size_max", {}, s.batch_size_max);
+}
+
+} // namespace
+
+std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
+                           const std::vector<persistence::job_state_count>& jobs) {
+  exposition out;
+  http.write(out);
+  write_jobs(out, jobs);
+  write_store(out, store);
+  return out.text();
+}
+
+} // namespace refpoint::web
