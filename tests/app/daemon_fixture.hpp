@@ -135,6 +135,21 @@ protected:
     return {};
   }
 
+  /// How many items `GET <path>` lists (e.g. a system's reference points).
+  std::size_t count_items(const std::string& path) {
+    auto res = http().get(path);
+    EXPECT_EQ(res.status, 200u) << path << ": " << res.body;
+    return res.json().at("items").as_array().size();
+  }
+
+  std::size_t reference_point_count(const std::string& system) {
+    return count_items("/api/v1/systems/" + system + "/reference-points");
+  }
+
+  std::size_t collection_reference_point_count(const std::string& collection) {
+    return count_items("/api/v1/collections/" + collection + "/reference-points");
+  }
+
   /// InstanceID out of `Msvm_ConcreteJob.InstanceID="…"`.
   static std::string job_id_of(const boost::json::value& path) {
     std::string p{path.as_string()};
