@@ -1,3 +1,4 @@
+#include "expect_failure.hpp"
 #include "protocol/cim_json.hpp"
 #include "protocol/object_path.hpp"
 #include "protocol/rest_json.hpp"
@@ -53,19 +54,9 @@ rp::result<rp::collection_info> decode(std::string_view text) {
   return rp::decode_collection(json::parse(text));
 }
 
-/// Expects `r` to fail with Invalid Parameter blaming `field`, with a message containing
-/// every one of `fragments`.
-void expect_failure(const rp::result<rp::collection_info>& r, std::string_view field,
-                    std::initializer_list<std::string_view> fragments) {
-  ASSERT_FALSE(r.ok()) << "expected a failure on " << field;
-  EXPECT_EQ(r.error().code, rp::return_code::invalid_parameter);
-  EXPECT_EQ(r.error().field, field) << r.error().message;
-  for (auto fragment : fragments)
-    EXPECT_NE(r.error().message.find(fragment), std::string::npos)
-      << "message: " << r.error().message << "\nmissing: " << fragment;
-}
-
 } // namespace
+
+using refpoint::protocol::testing::expect_failure;
 
 // --- CIM: Msvm_VirtualSystemCollection ----------------------------------------------------
 

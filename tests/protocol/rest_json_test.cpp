@@ -1,3 +1,4 @@
+#include "expect_failure.hpp"
 #include "protocol/rest_json.hpp"
 
 #include <gtest/gtest.h>
@@ -25,20 +26,9 @@ rp::result<rp::rest_create_rp> decode_create_rp(std::string_view text) {
   return rp::decode_create_rp(json::parse(text));
 }
 
-/// Expects `r` to fail with Invalid Parameter blaming `field`, with a message containing
-/// every one of `fragments`.
-template <class T>
-void expect_failure(const rp::result<T>& r, std::string_view field,
-                    std::initializer_list<std::string_view> fragments) {
-  ASSERT_FALSE(r.ok()) << "expected a failure on " << field;
-  EXPECT_EQ(r.error().code, rp::return_code::invalid_parameter);
-  EXPECT_EQ(r.error().field, field) << r.error().message;
-  for (auto fragment : fragments)
-    EXPECT_NE(r.error().message.find(fragment), std::string::npos)
-      << "message: " << r.error().message << "\nmissing: " << fragment;
-}
-
 } // namespace
+
+using refpoint::protocol::testing::expect_failure;
 
 // --- encoders -------------------------------------------------------------------------
 
