@@ -37,6 +37,7 @@ void log_info(const config& cfg, const std::string& line) {
 struct prepared_store {
   persistence::database writer;
   persistence::database reader;
+  std::int64_t last_event = 0; ///< the newest stored event: the hub starts after it
   std::vector<protocol::system_info> systems;
   std::vector<protocol::collection_info> collections;
   recovered_jobs jobs;
@@ -61,9 +62,12 @@ std::variant<prepared_store, std::string> prepare_store(const config& cfg) {
                       std::to_string(jobs.interrupted) + " interrupted job(s) failed");
     auto systems = writer.load_systems();
     auto collections = writer.load_collections();
+    // Seeding and recovery stored their events; subscribers replay them from the file.
+    writer.take_committed_events();
+    const auto last_event = writer.get_event_bounds().newest;
     auto reader = persistence::database::open(cfg.db, true);
-    return prepared_store{std::move(writer), std::move(reader), std::move(systems),
-                          std::move(collections), std::move(jobs)};
+    return prepared_store{std::move(writer),  std::move(reader),      last_event,
+                          std::move(systems), std::move(collections), std::move(jobs)};
   } catch (const persistence::store_error& e) {
     return std::string{e.what()};
   }
@@ -103,7 +107,11 @@ int run_daemon(const config& cfg) {
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
   caf::actor_system sys{caf_cfg};
 
-  auto store = persistence::spawn_store_actor(sys, std::move(store_files.writer));
+  auto hub = std::make_shared<actors::event_hub>(store_files.last_event);
+  auto hub_actor = actors::spawn_event_hub_actor(sys, hub);
+  auto store = persistence::spawn_store_actor(
+    sys, std::move(store_files.writer),
+    persistence::store_events{.sink = hub_actor, .retention = cfg.event_retention});
   auto query = persistence::spawn_query_actor(sys, std::move(store_files.reader));
   auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
                              std::move(store_files.collections), store, settings_of(cfg));
@@ -114,6 +122,7 @@ int run_daemon(const config& cfg) {
     caf::anon_send_exit(inventory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(query, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(hub_actor, caf::exit_reason::user_shutdown);
   };
 
   auto ctx = std::make_shared<const web::gateway_context>(
@@ -123,8 +132,12 @@ int run_daemon(const config& cfg) {
                          .store = store,
                          .method_timeout = std::chrono::milliseconds{cfg.method_timeout_ms},
                          .auth_tokens = cfg.auth_tokens,
-                         .cors_origins = cfg.cors_origins});
-  web::http_server server{io, limits_of(cfg), web::make_gateway(ctx)};
+                         .cors_origins = cfg.cors_origins,
+                         .events = hub,
+                         .event_queue_limit = cfg.event_queue_limit,
+                         .event_ping_interval = std::chrono::seconds{cfg.event_ping_interval_s}});
+  web::http_server server{io, limits_of(cfg), web::make_gateway(ctx),
+                          web::make_event_stream_gateway(ctx)};
   if (auto err = server.listen(cfg.listen.host, cfg.listen.port)) {
     ctx.reset();
     stop_actors();
@@ -138,6 +151,7 @@ int run_daemon(const config& cfg) {
     if (ec)
       return;
     log_info(cfg, std::string{"signal "} + std::to_string(signo) + ": draining");
+    hub->shut_down_all();
     server.stop([&io] { io.stop(); });
   });
   std::vector<std::thread> extra_io;

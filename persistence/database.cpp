@@ -1,6 +1,9 @@
 #include "persistence/database.hpp"
 
+#include "persistence/event_log.hpp"
 #include "persistence/schema.hpp"
+#include "persistence/statement_use.hpp"
+#include "protocol/cim_datetime.hpp"
 #include "protocol/job_retention.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -12,6 +15,7 @@
 #include <limits>
 #include <optional>
 #include <sqlite3.h>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -68,22 +72,6 @@ void bind_optional_text(SQLite::Statement& stmt, const char* name, const std::st
 std::string optional_text(const SQLite::Column& column) {
   return column.isNull() ? std::string{} : column.getString();
 }
-
-/// Borrows a prepared statement for one execution: clears its bindings now and resets it
-/// when the scope ends, so it never keeps a read snapshot open between uses.
-class use {
-public:
-  explicit use(SQLite::Statement& stmt) : stmt_(stmt) { stmt_.clearBindings(); }
-  use(const use&) = delete;
-  use& operator=(const use&) = delete;
-  ~use() { stmt_.tryReset(); }
-
-  SQLite::Statement* operator->() const { return &stmt_; }
-  SQLite::Statement& operator*() const { return stmt_; }
-
-private:
-  SQLite::Statement& stmt_;
-};
 
 [[noreturn]] void fail(const std::string& what, const SQLite::Exception& e) {
   throw store_error(what + ": " + e.what());
@@ -235,14 +223,18 @@ struct database::impl {
         select_rpc_members(db, "SELECT rp_id FROM rp_collection_members WHERE rpc_key = :rpc_key"
                                " ORDER BY ordinal"),
         delete_rpc(db, "DELETE FROM rp_collections WHERE id = :id"),
-        delete_rpc_member_rps(db, "DELETE FROM reference_points WHERE collection_rp_id = :rpc_id") {
-  }
+        delete_rpc_member_rps(db, "DELETE FROM reference_points WHERE collection_rp_id = :rpc_id"),
+        system_exists(db, "SELECT 1 FROM systems WHERE name = :name"),
+        collection_exists(db, "SELECT 1 FROM collections WHERE id = :id"),
+        select_job_phase(db, "SELECT state, status FROM jobs WHERE id = :id"), events(db) {}
 
   /// A savepoint: nested inside `transact`, a transaction of its own outside it. Rolls
   /// back everything done since its start unless released.
   class savepoint {
   public:
-    explicit savepoint(impl& owner) : owner_(owner) { use(owner_.savepoint_begin)->exec(); }
+    explicit savepoint(impl& owner) : owner_(owner), events_mark_(owner.events.mark()) {
+      use(owner_.savepoint_begin)->exec();
+    }
     savepoint(const savepoint&) = delete;
     savepoint& operator=(const savepoint&) = delete;
     ~savepoint() {
@@ -255,16 +247,70 @@ struct database::impl {
       owner_.savepoint_rollback.tryReset();
       owner_.savepoint_release.tryExecuteStep();
       owner_.savepoint_release.tryReset();
+      owner_.events.rollback_to(events_mark_);
     }
     void release() {
       use(owner_.savepoint_release)->exec();
       released_ = true;
+      if (sqlite3_get_autocommit(owner_.db.getHandle()) != 0)
+        owner_.events.commit(); // it was a transaction of its own
     }
 
   private:
     impl& owner_;
+    std::size_t events_mark_;
     bool released_ = false;
   };
+
+  /// Appends an event of the write in progress.
+  void emit(protocol::event_record event) { events.append(std::move(event), protocol::now_us()); }
+
+  bool exists(SQLite::Statement& query, const char* key, const std::string& value) {
+    use stmt(query);
+    stmt->bind(key, value);
+    return stmt->executeStep();
+  }
+
+  /// `job.state` when the update changes the job's state or status, else `job.progress`.
+  std::string_view job_update_type(const job_record& job) {
+    use stmt(select_job_phase);
+    stmt->bind(":id", job.id);
+    if (stmt->executeStep() && from_column<protocol::job_state>(stmt->getColumn(0)) == job.state &&
+        stmt->getColumn(1).getString() == job.status)
+      return protocol::event_types::job_progress;
+    return protocol::event_types::job_state;
+  }
+
+  /// The events that end a job whose result was just stored: its affected element, then its
+  /// final state.
+  void emit_completion(const job_record& job) {
+    emit(protocol::job_event(protocol::event_types::job_affected, job));
+    emit(protocol::job_event(protocol::event_types::job_state, job));
+  }
+
+  std::optional<reference_point> find_reference_point(const std::string& id) {
+    use stmt(select_rp);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep())
+      return std::nullopt;
+    return read_reference_point(*stmt);
+  }
+
+  std::optional<collection_reference_point> find_collection_rp(const std::string& id) {
+    use stmt(select_rpc);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep())
+      return std::nullopt;
+    return read_collection_rp(*stmt);
+  }
+
+  std::optional<collection_info> find_collection(const std::string& id) {
+    use stmt(select_collection);
+    stmt->bind(":id", id);
+    if (!stmt->executeStep())
+      return std::nullopt;
+    return read_collection(*stmt);
+  }
 
   // -- writes (callers hold a savepoint) --
 
@@ -644,6 +690,12 @@ struct database::impl {
   SQLite::Statement select_rpc_members;
   SQLite::Statement delete_rpc;
   SQLite::Statement delete_rpc_member_rps;
+
+  SQLite::Statement system_exists;
+  SQLite::Statement collection_exists;
+  SQLite::Statement select_job_phase;
+
+  event_log events; ///< after `db`, which it uses
 };
 
 // -- database -----------------------------------------------------------------------
@@ -693,7 +745,11 @@ int database::schema_version() {
 void database::put_system(const system_info& system) {
   try {
     impl::savepoint sp(*impl_);
+    const bool existed = impl_->exists(impl_->system_exists, ":name", system.name);
     impl_->write_system(system);
+    impl_->emit(protocol::system_event(existed ? protocol::event_types::system_updated
+                                               : protocol::event_types::system_created,
+                                       system));
     sp.release();
   } catch (const SQLite::Exception& e) {
     fail("cannot store system '" + system.name + "'", e);
@@ -704,6 +760,8 @@ job_record database::insert_job(const job_record& job) {
   try {
     impl::savepoint sp(*impl_);
     job_record stored = impl_->write_new_job(job);
+    if (stored.id == job.id)
+      impl_->emit(protocol::job_event(protocol::event_types::job_created, stored));
     sp.release();
     return stored;
   } catch (const SQLite::Exception& e) {
@@ -714,9 +772,11 @@ job_record database::insert_job(const job_record& job) {
 bool database::update_job(const job_record& job) {
   try {
     impl::savepoint sp(*impl_);
+    const auto type = impl_->job_update_type(job);
     if (!impl_->write_job_update(job)) {
       return false;
     }
+    impl_->emit(protocol::job_event(type, job));
     sp.release();
     return true;
   } catch (const SQLite::Exception& e) {
@@ -731,6 +791,8 @@ bool database::complete_job(const job_record& job, const reference_point& rp) {
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the reference point back
     }
+    impl_->emit(protocol::reference_point_event(protocol::event_types::rp_created, rp, job.id));
+    impl_->emit_completion(job);
     sp.release();
     return true;
   } catch (const SQLite::Exception& e) {
@@ -746,6 +808,17 @@ bool database::complete_collection_job(const job_record& job, const collection_r
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the collection reference point back
     }
+    // As stored: members in the given order, each pointing at `rpc`.
+    auto stored = rpc;
+    stored.member_ids.clear();
+    for (auto member : members) {
+      stored.member_ids.push_back(member.id);
+      member.collection_rp_id = rpc.id;
+      impl_->emit(
+        protocol::reference_point_event(protocol::event_types::rp_created, member, job.id));
+    }
+    impl_->emit(protocol::collection_rp_event(protocol::event_types::rpc_created, stored, job.id));
+    impl_->emit_completion(job);
     sp.release();
     return true;
   } catch (const SQLite::Exception& e) {
@@ -757,6 +830,7 @@ bool database::complete_collection_job(const job_record& job, const collection_r
 bool database::destroy_reference_point_job(const job_record& job, const std::string& rp_id) {
   try {
     impl::savepoint sp(*impl_);
+    const auto rp = impl_->find_reference_point(rp_id);
     {
       use stmt(impl_->delete_rp);
       stmt->bind(":id", rp_id);
@@ -772,6 +846,8 @@ bool database::destroy_reference_point_job(const job_record& job, const std::str
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the reference point back
     }
+    impl_->emit(protocol::reference_point_event(protocol::event_types::rp_deleted, *rp, job.id));
+    impl_->emit(protocol::job_event(protocol::event_types::job_state, job));
     sp.release();
     return true;
   } catch (const SQLite::Exception& e) {
@@ -782,6 +858,11 @@ bool database::destroy_reference_point_job(const job_record& job, const std::str
 bool database::destroy_collection_rp_job(const job_record& job, const std::string& rpc_id) {
   try {
     impl::savepoint sp(*impl_);
+    const auto rpc = impl_->find_collection_rp(rpc_id);
+    std::vector<reference_point> members;
+    for (const auto& id : rpc ? rpc->member_ids : std::vector<std::string>{})
+      if (auto member = impl_->find_reference_point(id))
+        members.push_back(std::move(*member));
     {
       use stmt(impl_->delete_rpc);
       stmt->bind(":id", rpc_id);
@@ -797,6 +878,11 @@ bool database::destroy_collection_rp_job(const job_record& job, const std::strin
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the collection reference point back
     }
+    for (const auto& member : members)
+      impl_->emit(
+        protocol::reference_point_event(protocol::event_types::rp_deleted, member, job.id));
+    impl_->emit(protocol::collection_rp_event(protocol::event_types::rpc_deleted, *rpc, job.id));
+    impl_->emit(protocol::job_event(protocol::event_types::job_state, job));
     sp.release();
     return true;
   } catch (const SQLite::Exception& e) {
@@ -807,7 +893,14 @@ bool database::destroy_collection_rp_job(const job_record& job, const std::strin
 void database::put_collection(const collection_info& collection) {
   try {
     impl::savepoint sp(*impl_);
+    const bool existed = impl_->exists(impl_->collection_exists, ":id", collection.id);
     impl_->write_collection(collection);
+    // As stored: members by ascending name.
+    auto stored = collection;
+    std::ranges::sort(stored.members);
+    impl_->emit(protocol::collection_event(existed ? protocol::event_types::collection_updated
+                                                   : protocol::event_types::collection_created,
+                                           stored));
     sp.release();
   } catch (const SQLite::Exception& e) {
     fail("cannot store collection '" + collection.id + "'", e);
@@ -817,14 +910,17 @@ void database::put_collection(const collection_info& collection) {
 bool database::delete_collection(const std::string& id) {
   try {
     impl::savepoint sp(*impl_);
-    int deleted = 0;
+    const auto collection = impl_->find_collection(id);
+    if (!collection)
+      return false;
     {
       use stmt(impl_->delete_collection);
       stmt->bind(":id", id);
-      deleted = stmt->exec();
+      stmt->exec();
     }
+    impl_->emit(protocol::collection_event(protocol::event_types::collection_deleted, *collection));
     sp.release();
-    return deleted != 0;
+    return true;
   } catch (const SQLite::Exception& e) {
     fail("cannot delete collection '" + id + "'", e);
   }
@@ -853,11 +949,48 @@ void database::transact(const std::function<void()>& body) {
   } catch (const SQLite::Exception& e) {
     fail("cannot begin a transaction on '" + impl_->path + "'", e);
   }
-  body();
+  const auto events_mark = impl_->events.mark();
   try {
+    body();
     tx->commit();
   } catch (const SQLite::Exception& e) {
+    impl_->events.rollback_to(events_mark);
     fail("cannot commit to '" + impl_->path + "'", e);
+  } catch (...) {
+    impl_->events.rollback_to(events_mark);
+    throw;
+  }
+  impl_->events.commit();
+}
+
+std::vector<protocol::event_record> database::take_committed_events() {
+  return impl_->events.take_committed();
+}
+
+event_bounds database::get_event_bounds() {
+  try {
+    return impl_->events.bounds();
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read the event bounds", e);
+  }
+}
+
+event_page database::list_events(const event_query& query) {
+  try {
+    return impl_->events.page(query);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list events", e);
+  }
+}
+
+std::size_t database::prune_events(std::uint64_t keep) {
+  try {
+    impl::savepoint sp(*impl_);
+    const auto pruned = impl_->events.prune(keep);
+    sp.release();
+    return pruned;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot prune events", e);
   }
 }
 

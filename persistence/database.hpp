@@ -18,11 +18,20 @@
 ///
 /// Timestamps are stored as given: int64 microseconds since the Unix epoch.
 ///
+/// Events (DESIGN §4): every write that changes something appends its events
+/// (`protocol/event.hpp`) in its own savepoint, so an event is stored exactly when its change
+/// is. A system or collection put gives `*.created` or `*.updated`; a new job
+/// `job.created`; a job update `job.state` when state or status changed, else
+/// `job.progress`; a completion the created reference points (members, then the collection
+/// reference point), `job.affected` and `job.state`; a destruction the deleted ones and
+/// `job.state`; a collection deletion `collection.deleted`. Purging jobs is not an event.
+///
 /// Job removal (DESIGN §4): a finished job's removal time is `finished_at` plus
 /// `time_before_removal_s`. From then on `list_jobs` hides it, though `get_job` still reads
 /// it (the gateway answers 410 Gone); `purge_jobs` deletes it `protocol::gone_window_us`
 /// (a day) later.
 
+#include "persistence/event_types.hpp"
 #include "persistence/store_error.hpp"
 #include "protocol/model.hpp"
 
@@ -144,6 +153,14 @@ public:
   /// REQUIRES: no transaction is open.
   void transact(const std::function<void()>& body);
 
+  /// The events of the writes committed since the last call, in sequence order. Events of
+  /// writes that rolled back are never returned.
+  std::vector<protocol::event_record> take_committed_events();
+
+  /// Deletes the oldest events so that the newest `keep` remain (in bulk, once a sixteenth
+  /// more are stored); answers how many were deleted.
+  std::size_t prune_events(std::uint64_t keep);
+
   /// True while a transaction is open. A write that fails inside `transact` normally rolls
   /// back only itself; after an I/O error or a full disk SQLite may instead have rolled
   /// back the whole transaction, which this then reports as false.
@@ -179,6 +196,12 @@ public:
   /// Every stored job counted by state (removed but not yet purged ones included), one
   /// entry per state that has jobs, by ascending state value.
   std::vector<job_state_count> count_jobs_by_state();
+
+  /// Oldest and newest stored event sequences (0 and 0 when there is none).
+  event_bounds get_event_bounds();
+
+  /// One page of stored events (see `event_query`).
+  event_page list_events(const event_query& query);
 
   std::optional<protocol::collection_info> get_collection(const std::string& id);
 

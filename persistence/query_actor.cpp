@@ -94,6 +94,14 @@ query_actor::behavior_type query(query_pointer self, database db) {
         return self->state.db->count_jobs_by_state();
       });
     },
+    [self](list_events_atom, const event_query& query) -> caf::result<event_page> {
+      return guarded(
+        [&]() -> caf::result<event_page> { return self->state.db->list_events(query); });
+    },
+    [self](event_bounds_atom) -> caf::result<event_bounds> {
+      return guarded(
+        [&]() -> caf::result<event_bounds> { return self->state.db->get_event_bounds(); });
+    },
   };
 }
 

@@ -143,6 +143,19 @@ CREATE TABLE rp_collection_members (
   PRIMARY KEY (rpc_key, ordinal)
 ) WITHOUT ROWID;
 )sql",
+  // 3: the event log behind /api/v1/events.
+  R"sql(
+-- AUTOINCREMENT: a sequence is a client's cursor and must never be handed out twice,
+-- even after pruning emptied the table's end. job_id and target are '' when none.
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+)sql",
 };
 
 } // namespace

@@ -12,7 +12,8 @@
 /// Version 2 adds `reference_points.collection_rp_id` and `jobs.idempotency_key` (both
 /// NULL when empty; the key is UNIQUE), `collections` (`coll_key` rowid, `id` UNIQUE;
 /// + `collection_members` by system name) and `rp_collections` (`rpc_key` rowid, `id`
-/// UNIQUE; + `rp_collection_members`, ordered).
+/// UNIQUE; + `rp_collection_members`, ordered). Version 3 adds `events` (`seq` is the
+/// event cursor, AUTOINCREMENT so that it is never reused).
 ///
 /// Thread safety: these functions use the given connection only; call them from the
 /// thread that owns it.
@@ -26,7 +27,7 @@ class Database;
 namespace refpoint::persistence {
 
 /// The schema version this build reads and writes.
-inline constexpr int current_schema_version = 2;
+inline constexpr int current_schema_version = 3;
 
 /// The file's `PRAGMA user_version`. Throws `SQLite::Exception` (e.g. "file is not a
 /// database").

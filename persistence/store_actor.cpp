@@ -164,6 +164,7 @@ struct store_state {
   std::vector<staged_write> staged; ///< writes waiting for the next flush
   bool flush_pending = false;       ///< a flush message is in the mailbox
   store_stats stats;
+  store_events events;
 };
 
 using store_pointer = store_impl::stateful_pointer<store_state>;
@@ -192,6 +193,13 @@ void flush(store_pointer self) {
           outcomes[i] = make_error(store_errc::write_failed, e.what());
         }
       }
+      try {
+        st.db->prune_events(st.events.retention);
+      } catch (const store_error&) {
+        if (!st.db->in_transaction())
+          throw;
+        // Pruning rolled back alone: the next batch tries again.
+      }
     });
     ++st.stats.transactions;
   } catch (const store_error& e) {
@@ -202,6 +210,9 @@ void flush(store_pointer self) {
   const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
   st.stats.commit_seconds_sum += spent.count();
   ++st.stats.commit_seconds_count;
+  auto committed = st.db->take_committed_events();
+  if (!committed.empty() && st.events.sink)
+    self->send(st.events.sink, publish_atom::value, std::move(committed));
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (outcomes[i]) {
       ++st.stats.failed_writes;
@@ -222,8 +233,9 @@ void stage(store_pointer self, staged_write write) {
   }
 }
 
-store_impl::behavior_type store(store_pointer self, database db) {
+store_impl::behavior_type store(store_pointer self, database db, store_events events) {
   self->state.db.emplace(std::move(db));
+  self->state.events = std::move(events);
   self->set_exit_handler([self](const caf::exit_msg& msg) {
     flush(self);
     self->quit(msg.reason);
@@ -292,8 +304,8 @@ store_impl::behavior_type store(store_pointer self, database db) {
 
 } // namespace
 
-store_actor spawn_store_actor(caf::actor_system& system, database db) {
-  return system.spawn<caf::detached>(store, std::move(db));
+store_actor spawn_store_actor(caf::actor_system& system, database db, store_events events) {
+  return system.spawn<caf::detached>(store, std::move(db), std::move(events));
 }
 
 } // namespace refpoint::persistence

@@ -10,6 +10,9 @@
 /// batch commits; a failed BEGIN/COMMIT, or an I/O error that rolled back the whole
 /// transaction, answers every write of the batch with `store_errc::write_failed`.
 ///
+/// Events: each batch's transaction also prunes the events beyond the retention; after the
+/// commit the batch's events go to the sink.
+///
 /// Shutdown: on an exit message it first commits and answers what is staged, then quits
 /// (messages behind the exit message are not processed). The connection closes on the
 /// actor's thread. Callers must send it an exit message before the actor system shuts
@@ -20,9 +23,19 @@
 
 #include <caf/fwd.hpp>
 
+#include <cstdint>
+
 namespace refpoint::persistence {
 
+/// What the writer does with the events of its transactions.
+struct store_events {
+  /// Gets every committed transaction's events, in order; invalid: nobody does.
+  event_sink_actor sink;
+  /// How many events the file keeps (`[events] retention`); older ones are pruned.
+  std::uint64_t retention = 100000;
+};
+
 /// Spawns the writer over `db` (a read-write connection), which it owns from now on.
-store_actor spawn_store_actor(caf::actor_system& system, database db);
+store_actor spawn_store_actor(caf::actor_system& system, database db, store_events events = {});
 
 } // namespace refpoint::persistence

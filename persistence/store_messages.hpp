@@ -14,6 +14,7 @@
 /// detached. Sees only committed data. Unknown ids answer `store_errc::not_found`.
 
 #include "persistence/database.hpp"
+#include "persistence/event_types.hpp"
 #include "persistence/inspect.hpp"
 #include "protocol/model.hpp"
 
@@ -55,6 +56,9 @@ using list_jobs_atom = caf::atom_constant<caf::atom("lsjobs")>;
 using ack_atom = caf::atom_constant<caf::atom("ack")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using count_jobs_atom = caf::atom_constant<caf::atom("cntjobs")>;
+using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using list_events_atom = caf::atom_constant<caf::atom("lsevents")>;
+using event_bounds_atom = caf::atom_constant<caf::atom("evbounds")>;
 
 /// Store failures, as `caf::error` values (category atom "store").
 enum class store_errc : std::uint8_t {
@@ -130,6 +134,10 @@ std::enable_if_t<Inspector::writes_state, typename Inspector::result_type> inspe
            x.after_seq, x.removed_before);
 }
 
+/// Receives the events of every committed transaction, in sequence order (the event hub).
+using event_sink_actor =
+  caf::typed_actor<caf::reacts_to<publish_atom, std::vector<protocol::event_record>>>;
+
 /// The writer.
 using store_actor = caf::typed_actor<
   /// Inserts or replaces a system and its disks.
@@ -186,6 +194,10 @@ using query_actor = caf::typed_actor<
   /// One page of jobs (`database::list_jobs`).
   caf::replies_to<list_jobs_atom, job_query>::with<job_page>,
   /// Stored jobs by state (`database::count_jobs_by_state`).
-  caf::replies_to<count_jobs_atom>::with<std::vector<job_state_count>>>;
+  caf::replies_to<count_jobs_atom>::with<std::vector<job_state_count>>,
+  /// One page of stored events (`database::list_events`).
+  caf::replies_to<list_events_atom, event_query>::with<event_page>,
+  /// Oldest and newest stored event (`database::get_event_bounds`).
+  caf::replies_to<event_bounds_atom>::with<event_bounds>>;
 
 } // namespace refpoint::persistence

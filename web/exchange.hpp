@@ -45,6 +45,10 @@ using exchange_ptr = std::shared_ptr<exchange>;
 /// when it is present but empty, longer than 255 bytes or not printable ASCII.
 std::optional<std::string> idempotency_key(const exchange& ex);
 
+/// Decodes `target` into `ex`'s path (percent-decoded segments, no trailing empty one) and
+/// query; false when it is not a valid origin-form.
+bool decode_target(std::string_view target, exchange& ex);
+
 /// Parses a JSON request body; on failure answers 400 (and returns nullopt).
 std::optional<boost::json::value> parse_json_body(const exchange& ex);
 

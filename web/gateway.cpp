@@ -101,7 +101,8 @@ void serve_metrics(const exchange_ptr& ex) {
                 http_response res{http::status::ok, ex->meta.version};
                 res.set(http::field::content_type, exposition_content_type);
                 res.keep_alive(ex->meta.keep_alive);
-                res.body() = render_metrics(*ex->ctx->metrics, stats, jobs);
+                res.body() =
+                  render_metrics(*ex->ctx->metrics, stats, jobs, ex->ctx->events->stats());
                 res.prepare_payload();
                 ex->reply(std::move(res));
               },
@@ -148,7 +149,8 @@ void dispatch(const exchange_ptr& ex) {
   ex->problem(http::status::not_found, "no resource at '" + std::string{ex->req.target()} + "'");
 }
 
-/// Decodes `target` into `ex`'s path and query; false when it is not a valid origin-form.
+} // namespace
+
 bool decode_target(std::string_view target, exchange& ex) {
   auto encoded = encode_unsafe_bytes(target);
   auto parsed = boost::urls::parse_origin_form(encoded);
@@ -162,6 +164,8 @@ bool decode_target(std::string_view target, exchange& ex) {
     ex.query.emplace_back(param.key, param.value);
   return true;
 }
+
+namespace {
 
 /// `respond`, adding the CORS headers for `origin` (when allowed) to the response and
 /// counting it under `route` with the time since `started`. This is the one place every

@@ -8,6 +8,7 @@
 /// authentication of the protected paths, then its route. Every response, whoever builds
 /// it, gets the CORS headers of an allowed origin and is counted in the metrics.
 
+#include "actors/event_hub.hpp"
 #include "actors/messages.hpp"
 #include "persistence/store_messages.hpp"
 #include "web/http_server.hpp"
@@ -35,6 +36,12 @@ struct gateway_context {
   std::vector<std::string> auth_tokens{};
   /// Origins allowed cross-origin access (`web/cors.hpp`); empty: no CORS headers.
   std::vector<std::string> cors_origins{};
+  /// Fans committed events out to `/api/v1/events` subscribers.
+  std::shared_ptr<actors::event_hub> events = std::make_shared<actors::event_hub>(0);
+  /// Live events a subscriber may have waiting before it is closed with 4408.
+  std::size_t event_queue_limit = 10000;
+  /// Silence after which a subscriber is pinged (and, as long again, closed).
+  std::chrono::milliseconds event_ping_interval{20000};
   std::shared_ptr<http_metrics> metrics = std::make_shared<http_metrics>();
 };
 
@@ -42,5 +49,10 @@ struct gateway_context {
 /// It holds `ctx` weakly: the owner releases it at shutdown, so that handlers still queued
 /// in the io_context keep no actor alive. Once released, requests answer 503.
 request_handler make_gateway(std::weak_ptr<const gateway_context> ctx);
+
+/// The upgrade handler to give `http_server`: takes `/api/v1/events` WebSocket subscribers
+/// (after the same authentication as other requests; bad parameters answer 400) and refuses
+/// upgrades anywhere else with 404. Holds `ctx` weakly, as `make_gateway` does.
+upgrade_handler make_event_stream_gateway(std::weak_ptr<const gateway_context> ctx);
 
 } // namespace refpoint::web

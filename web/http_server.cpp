@@ -4,8 +4,9 @@
 
 namespace refpoint::web {
 
-http_server::http_server(boost::asio::io_context& io, server_limits limits, request_handler handler)
-    : listener_(std::make_shared<listener>(io, limits, std::move(handler))) {}
+http_server::http_server(boost::asio::io_context& io, server_limits limits, request_handler handler,
+                         upgrade_handler upgrade)
+    : listener_(std::make_shared<listener>(io, limits, std::move(handler), std::move(upgrade))) {}
 
 http_server::~http_server() {
   if (!listener_->stopping())

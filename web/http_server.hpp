@@ -1,6 +1,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -33,6 +34,14 @@ using responder = std::function<void(http_response)>;
 /// Handles one complete request. Called on an I/O thread: it must not block; slow work answers
 /// later through the responder. An exception escaping it answers 500.
 using request_handler = std::function<void(http_request&&, responder)>;
+
+/// Takes over a connection whose request asks for a WebSocket upgrade. Either it answers a
+/// response that refuses the upgrade (written like any other, the connection then carries on
+/// or closes as usual), or it moves `stream` away (the server forgets the connection: it is
+/// the taker's from now on) and answers nothing. Called on the connection's strand, which
+/// stays the stream's executor; it must not block. An exception escaping it answers 500.
+using upgrade_handler =
+  std::function<std::optional<http_response>(http_request& req, boost::beast::tcp_stream& stream)>;
 
 /// Per-server limits; every field has a safe default.
 struct server_limits {
@@ -68,7 +77,9 @@ class listener;
 /// connections, but requests in flight still reach the handler.
 class http_server {
 public:
-  http_server(boost::asio::io_context& io, server_limits limits, request_handler handler);
+  /// Without an `upgrade` handler, upgrade requests go to `handler` like any other.
+  http_server(boost::asio::io_context& io, server_limits limits, request_handler handler,
+              upgrade_handler upgrade = {});
   ~http_server();
 
   http_server(const http_server&) = delete;

@@ -10,6 +10,7 @@
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -165,6 +166,8 @@ void http_session::call_handler() {
   request_is_head_ = req.method() == http::verb::head;
 
   const auto id = ++request_id_;
+  if (owner_->upgrade() && beast::websocket::is_upgrade(req))
+    return call_upgrade_handler(id, req);
   responder respond = [self = shared_from_this(), ex = stream_.get_executor(),
                        id](http_response res) {
     net::post(
@@ -176,6 +179,21 @@ void http_session::call_handler() {
     on_response(id, make_problem(http::status::internal_server_error,
                                  "the server failed to handle the request"));
   }
+}
+
+void http_session::call_upgrade_handler(std::uint64_t request_id, http_request& req) {
+  std::optional<http_response> refusal;
+  try {
+    refusal = owner_->upgrade()(req, stream_);
+  } catch (...) {
+    refusal =
+      make_problem(http::status::internal_server_error, "the server failed to handle the request");
+  }
+  if (refusal)
+    return on_response(request_id, std::move(*refusal));
+  // The stream is someone else's now: leave it alone, just leave the registry.
+  phase_ = phase::closing;
+  owner_->on_session_end(this);
 }
 
 void http_session::on_response(std::uint64_t request_id, http_response res) {

@@ -53,6 +53,7 @@ private:
   void on_read_body(boost::beast::error_code ec, std::size_t bytes);
   void fail_read(boost::beast::error_code ec);
   void call_handler();
+  void call_upgrade_handler(std::uint64_t request_id, http_request& req);
   void on_response(std::uint64_t request_id, http_response res);
   void do_write(http_response res, bool keep_alive);
   void on_write(boost::beast::error_code ec, std::size_t bytes);

@@ -25,9 +25,10 @@ std::string describe_address(const std::string& host, std::uint16_t port) {
 
 } // namespace
 
-listener::listener(net::io_context& io, server_limits limits, request_handler handler)
-    : io_(io), limits_(limits), handler_(std::move(handler)), acceptor_(net::make_strand(io)),
-      retry_timer_(acceptor_.get_executor()) {}
+listener::listener(net::io_context& io, server_limits limits, request_handler handler,
+                   upgrade_handler upgrade)
+    : io_(io), limits_(limits), handler_(std::move(handler)), upgrade_(std::move(upgrade)),
+      acceptor_(net::make_strand(io)), retry_timer_(acceptor_.get_executor()) {}
 
 std::optional<std::string> listener::listen(const std::string& host, std::uint16_t port) {
   const std::string where = describe_address(host, port);

@@ -24,7 +24,8 @@ class http_session;
 /// thread. `limits` and `handler` are constant after construction.
 class listener : public std::enable_shared_from_this<listener> {
 public:
-  listener(boost::asio::io_context& io, server_limits limits, request_handler handler);
+  listener(boost::asio::io_context& io, server_limits limits, request_handler handler,
+           upgrade_handler upgrade);
 
   /// See `http_server::listen`.
   std::optional<std::string> listen(const std::string& host, std::uint16_t port);
@@ -36,6 +37,7 @@ public:
   bool stopping() const { return stopping_.load(); }
   const server_limits& limits() const { return limits_; }
   const request_handler& handler() const { return handler_; }
+  const upgrade_handler& upgrade() const { return upgrade_; }
 
   /// Called when a session's connection ends (again harmless): forgets it, and completes a drain
   /// when it was the last.
@@ -52,6 +54,7 @@ private:
   boost::asio::io_context& io_;
   const server_limits limits_;
   const request_handler handler_;
+  const upgrade_handler upgrade_;
 
   // Touched only on the acceptor's strand (and by `listen` before accepting starts).
   boost::asio::ip::tcp::acceptor acceptor_;

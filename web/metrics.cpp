@@ -66,14 +66,27 @@ void write_store(exposition& out, const persistence::store_stats& s) {
   out.sample("refpoint_store_batch_size_max", {}, s.batch_size_max);
 }
 
+void write_events(exposition& out, const actors::event_hub_stats& s) {
+  out.family("refpoint_events_published_total", "counter",
+             "Events committed and published to the event stream.");
+  out.sample("refpoint_events_published_total", {}, s.published);
+  out.family("refpoint_event_subscribers", "gauge", "Event stream subscribers connected now.");
+  out.sample("refpoint_event_subscribers", {}, s.subscribers);
+  out.family("refpoint_event_subscribers_dropped_total", "counter",
+             "Event stream subscribers closed with 4408 because they could not keep up.");
+  out.sample("refpoint_event_subscribers_dropped_total", {}, s.dropped_slow);
+}
+
 } // namespace
 
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
-                           const std::vector<persistence::job_state_count>& jobs) {
+                           const std::vector<persistence::job_state_count>& jobs,
+                           const actors::event_hub_stats& events) {
   exposition out;
   http.write(out);
   write_jobs(out, jobs);
   write_store(out, store);
+  write_events(out, events);
   return out.text();
 }
 

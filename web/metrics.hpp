@@ -11,7 +11,10 @@
 ///   `refpoint_store_failed_writes_total` counters
 /// - `refpoint_store_commit_duration_seconds` summary (`_sum` and `_count` only) and
 ///   `refpoint_store_batch_size_max` gauge
+/// - `refpoint_events_published_total` counter, `refpoint_event_subscribers` gauge and
+///   `refpoint_event_subscribers_dropped_total` counter (closed with 4408)
 
+#include "actors/event_hub.hpp"
 #include "persistence/store_messages.hpp"
 #include "web/exposition.hpp"
 
@@ -48,6 +51,7 @@ private:
 
 /// The whole metrics page.
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
-                           const std::vector<persistence::job_state_count>& jobs);
+                           const std::vector<persistence::job_state_count>& jobs,
+                           const actors::event_hub_stats& events);
 
 } // namespace refpoint::web

@@ -133,6 +133,16 @@ bool route_rest(const exchange_ptr& ex) {
     serve(ex, {.post = [=] { cancel(ex, id); }});
     return true;
   }
+  if (p.size() == 1 && p[0] == "events") {
+    serve(ex, {.get = [=] {
+            auto res = problem_response(ex->meta, http::status::upgrade_required,
+                                        "/api/v1/events is a WebSocket: send an upgrade request");
+            res.set(http::field::upgrade, "websocket");
+            res.set(http::field::connection, "Upgrade");
+            ex->reply(std::move(res));
+          }});
+    return true;
+  }
   return route_rest_collections(ex, p);
 }
 

@@ -121,6 +121,8 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.sim_bytes_per_second, 4294967296u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 100u);
   EXPECT_EQ(cfg.event_retention, 100000u);
+  EXPECT_EQ(cfg.event_queue_limit, 10000u);
+  EXPECT_EQ(cfg.event_ping_interval_s, 20u);
   EXPECT_EQ(cfg.node, "");
   EXPECT_FALSE(cfg.cluster_listen);
   EXPECT_TRUE(cfg.peers.empty());
@@ -164,6 +166,8 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "progress_interval_ms = ",
                            "[events]",
                            "retention = ",
+                           "queue_limit = ",
+                           "ping_interval_s = ",
                            "[actors]",
                            "threads = ",
                            "[cluster]",
@@ -198,6 +202,8 @@ bytes_per_second = 1000
 progress_interval_ms = 20
 [events]
 retention = 50
+queue_limit = 64
+ping_interval_s = 3
 [actors]
 threads = 8
 [cluster]
@@ -220,6 +226,8 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.sim_bytes_per_second, 1000u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 20u);
   EXPECT_EQ(cfg.event_retention, 50u);
+  EXPECT_EQ(cfg.event_queue_limit, 64u);
+  EXPECT_EQ(cfg.event_ping_interval_s, 3u);
   EXPECT_EQ(cfg.actor_threads, 8u);
   EXPECT_EQ(cfg.node, "node-a");
   EXPECT_EQ(cfg.cluster_listen, (endpoint{"::1", 7000}));
@@ -357,6 +365,8 @@ TEST(ConfigFileErrors, EveryKeyRejectsAWrongType) {
     {"backend.sim", "bytes_per_second"},
     {"backend.sim", "progress_interval_ms"},
     {"events", "retention"},
+    {"events", "queue_limit"},
+    {"events", "ping_interval_s"},
     {"actors", "threads"},
     {"cluster", "node"},
     {"cluster", "listen"},
@@ -384,6 +394,9 @@ TEST(ConfigFileErrors, OutOfRangeIntegersAreRejected) {
          "[backend.sim]\nbytes_per_second = 0",
          "[backend.sim]\nprogress_interval_ms = 0",
          "[events]\nretention = 0",
+         "[events]\nqueue_limit = 0",
+         "[events]\nping_interval_s = 0",
+         "[events]\nping_interval_s = 3601",
          "[actors]\nthreads = 0",
          "[actors]\nthreads = 1000",
        }) {

@@ -117,7 +117,9 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
   std::vector<persistence::job_state_count> jobs{{refpoint::protocol::job_state::running, 4, 3},
                                                  {refpoint::protocol::job_state::completed, 2, 0}};
 
-  auto page = render_metrics(requests, store, jobs);
+  refpoint::actors::event_hub_stats events{.published = 12, .subscribers = 2, .dropped_slow = 1};
+
+  auto page = render_metrics(requests, store, jobs, events);
   for (
     const char* line : {
       "# TYPE refpoint_http_requests_total counter\n",
@@ -133,6 +135,10 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
       "refpoint_jobs{state=\"exception\"} 0\n",
       "refpoint_jobs_queued 3\n",
       "refpoint_store_transactions_total 7\n",
+      "# TYPE refpoint_events_published_total counter\n",
+      "refpoint_events_published_total 12\n",
+      "refpoint_event_subscribers 2\n",
+      "refpoint_event_subscribers_dropped_total 1\n",
       "refpoint_store_writes_total 9\n",
       "refpoint_store_failed_writes_total 1\n",
       "# TYPE refpoint_store_commit_duration_seconds summary\n",

@@ -1,0 +1,67 @@
+#pragma once
+/// Queries over the stored events (`database::event_bounds`, `database::list_events`) and
+/// their CAF `inspect` overloads (they travel to and from the query actor).
+
+#include "protocol/event.hpp"
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace refpoint::persistence {
+
+/// Sequences of the oldest and newest stored event; both 0 when none is stored.
+struct event_bounds {
+  std::int64_t oldest = 0;
+  std::int64_t newest = 0;
+  friend bool operator==(const event_bounds&, const event_bounds&) = default;
+};
+
+/// Events with `after < seq <= upto`, for `job` and `target` when not empty, by ascending
+/// sequence, at most `limit` of them (0 is taken as 1).
+struct event_query {
+  std::int64_t after = 0;
+  std::int64_t upto = 0;
+  std::string job;
+  std::string target;
+  std::uint32_t limit = 0;
+  friend bool operator==(const event_query&, const event_query&) = default;
+};
+
+/// One page of `list_events`: `more` when the page is full and later events may match;
+/// the next page starts after the last item.
+struct event_page {
+  std::vector<protocol::event_record> items;
+  bool more = false;
+  friend bool operator==(const event_page&, const event_page&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_bounds& x) {
+  return f(caf::meta::type_name("refpoint::event_bounds"), x.oldest, x.newest);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_query& x) {
+  return f(caf::meta::type_name("refpoint::event_query"), x.after, x.upto, x.job, x.target,
+           x.limit);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_page& x) {
+  return f(caf::meta::type_name("refpoint::event_page"), x.items, x.more);
+}
+
+} // namespace refpoint::persistence
+
+namespace refpoint::protocol {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_record& x) {
+  return f(caf::meta::type_name("refpoint::event_record"), x.seq, x.time, x.type, x.job_id,
+           x.target, x.payload, x.message);
+}
+
+} // namespace refpoint::protocol
