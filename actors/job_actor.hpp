@@ -54,8 +54,8 @@ struct job_actor_state {
   static inline const char* name = "job_actor";
 };
 
-/// Spawn arguments: the recorded job, its members, the store and the settings. Spawn it
-/// linked to its owner (system or collection actor) so shutdown takes it down too.
+/// Spawn arguments: the recorded job, its members, the store and the settings. Its owner
+/// (system or collection actor) takes it down when it goes down itself.
 job_actor::behavior_type job_actor_impl(job_actor::stateful_pointer<job_actor_state> self,
                                         protocol::job_record record,
                                         std::vector<job_member> members,

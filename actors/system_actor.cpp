@@ -32,6 +32,14 @@ caf::error check_can_take(const protocol::system_info& info, protocol::rp_kind k
   return {};
 }
 
+system_actor_state::~system_actor_state() {
+  if (current && current->actor)
+    caf::anon_send_exit(current->actor, caf::exit_reason::user_shutdown);
+  for (const auto& entry : queue)
+    if (entry.actor)
+      caf::anon_send_exit(entry.actor, caf::exit_reason::user_shutdown);
+}
+
 namespace {
 
 void run_next(self_ptr self) {
@@ -57,8 +65,7 @@ void enqueue(self_ptr self, job_record rec) {
   auto& st = self->state;
   auto id = rec.id;
   std::vector<job_member> members{{st.info.name, st.info.disks, {}, false}};
-  auto job = self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members), st.store,
-                                      st.settings);
+  auto job = self->spawn(job_actor_impl, std::move(rec), std::move(members), st.store, st.settings);
   st.queue.push_back({std::move(id), std::move(job), {}});
   run_next(self);
 }

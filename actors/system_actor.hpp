@@ -23,6 +23,12 @@ struct system_actor_state {
   // Not an aggregate: CAF would otherwise try to build the state from the actor pointer
   // (C++20 parenthesized aggregate initialisation of the first member).
   system_actor_state() = default;
+  /// Takes the machine's job actors down with it. They are not linked to it: a link is
+  /// undone by a linear search of the system's links, and a busy machine may have thousands
+  /// of queued jobs ending one after another.
+  ~system_actor_state();
+  system_actor_state(const system_actor_state&) = delete;
+  system_actor_state& operator=(const system_actor_state&) = delete;
 
   protocol::system_info info;
   persistence::store_actor store;

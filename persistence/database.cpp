@@ -367,8 +367,10 @@ struct database::impl {
     bind_int(stmt, ":cancellable", job.cancellable);
   }
 
-  void write_affected(std::int64_t job_seq, const std::vector<affected_element>& affected) {
-    {
+  /// Replaces the job's affected elements; `fresh`: the job was just inserted and has none.
+  void write_affected(std::int64_t job_seq, const std::vector<affected_element>& affected,
+                      bool fresh) {
+    if (!fresh) {
       use stmt(delete_affected);
       stmt->bind(":job_seq", job_seq);
       stmt->exec();
@@ -409,7 +411,7 @@ struct database::impl {
     }
     job_record stored = job;
     stored.seq = db.getLastInsertRowid();
-    write_affected(stored.seq, job.affected);
+    write_affected(stored.seq, job.affected, true);
     return stored;
   }
 
@@ -424,7 +426,7 @@ struct database::impl {
       }
       seq = stmt->getColumn(0).getInt64();
     }
-    write_affected(seq, job.affected);
+    write_affected(seq, job.affected, false);
     return true;
   }
 
@@ -709,6 +711,8 @@ database database::open(const std::string& path, bool read_only, sync_mode sync)
     const int version = user_version(db);
     if (!read_only) {
       db.exec("PRAGMA journal_mode = WAL");
+      // The writer's batches hold up to `max_batch_writes` writes: keep them in memory.
+      db.exec("PRAGMA cache_size = -32768"); // KiB
     }
     db.exec(sync == sync_mode::full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");

@@ -10,7 +10,9 @@ namespace refpoint::persistence {
 event_log::event_log(SQLite::Database& db)
     : db_(db), insert_(db, "INSERT INTO events (time, type, job_id, target, payload)"
                            " VALUES (:time, :type, :job_id, :target, :payload)"),
-      bounds_(db, "SELECT COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events"),
+      // Two subqueries: SQLite answers MIN or MAX alone from the key, both at once by a scan.
+      bounds_(db, "SELECT COALESCE((SELECT MIN(seq) FROM events), 0),"
+                  " COALESCE((SELECT MAX(seq) FROM events), 0)"),
       page_(db, "SELECT seq, time, type, job_id, target, payload FROM events"
                 " WHERE seq > :after AND seq <= :upto"
                 " AND (:job = '' OR job_id = :job) AND (:target = '' OR target = :target)"

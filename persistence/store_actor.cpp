@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <utility>
@@ -20,6 +21,10 @@ namespace refpoint::persistence {
 namespace {
 
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
+
+/// Most writes one transaction holds: larger batches outgrow SQLite's page cache and
+/// spill to the WAL while still open, and keep every writer waiting longer.
+constexpr std::size_t max_batch_writes = 1000;
 
 /// The writer's whole interface: the public one plus the flush it sends itself.
 using store_impl = store_actor::extend<caf::reacts_to<flush_atom>>;
@@ -169,12 +174,22 @@ struct store_state {
 
 using store_pointer = store_impl::stateful_pointer<store_state>;
 
-/// Commits every staged write in one transaction, then answers each of them.
+/// Commits the staged writes (at most `max_batch_writes`, oldest first) in one
+/// transaction, then answers each of them. What is left waits for the next flush, which is
+/// sent at once.
 void flush(store_pointer self) {
   auto& st = self->state;
   st.flush_pending = false;
   std::vector<staged_write> batch;
-  batch.swap(st.staged);
+  if (st.staged.size() <= max_batch_writes) {
+    batch.swap(st.staged);
+  } else {
+    const auto cut = st.staged.begin() + static_cast<std::ptrdiff_t>(max_batch_writes);
+    batch.assign(std::make_move_iterator(st.staged.begin()), std::make_move_iterator(cut));
+    st.staged.erase(st.staged.begin(), cut);
+    st.flush_pending = true;
+    self->send(self, flush_atom::value);
+  }
   if (batch.empty()) {
     return;
   }
@@ -237,7 +252,8 @@ store_impl::behavior_type store(store_pointer self, database db, store_events ev
   self->state.db.emplace(std::move(db));
   self->state.events = std::move(events);
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    flush(self);
+    while (!self->state.staged.empty())
+      flush(self);
     self->quit(msg.reason);
   });
   return {

@@ -4,11 +4,12 @@
 /// It runs detached (a thread of its own: SQLite blocks) and owns its `database`.
 /// Group commit: each write message is staged with a response promise; the first write of
 /// a batch sends the actor a flush message, which lands behind every message already in
-/// its mailbox. The flush runs all staged writes in one transaction, commits, and only
-/// then answers them. Each write runs in its own savepoint, so one write failing on its
-/// own (a taken id, an unknown job) is answered with its error while the rest of the
-/// batch commits; a failed BEGIN/COMMIT, or an I/O error that rolled back the whole
-/// transaction, answers every write of the batch with `store_errc::write_failed`.
+/// its mailbox. The flush runs the staged writes (at most 1000, oldest first; the rest go
+/// to a flush sent right away) in one transaction, commits, and only then answers them. Each write
+/// runs in its own savepoint, so one write failing on its own (a taken id, an unknown job) is
+/// answered with its error while the rest of the batch commits; a failed BEGIN/COMMIT, or an I/O
+/// error that rolled back the whole transaction, answers every write of the batch with
+/// `store_errc::write_failed`.
 ///
 /// Events: each batch's transaction also prunes the events beyond the retention; after the
 /// commit the batch's events go to the sink.

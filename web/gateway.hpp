@@ -11,6 +11,7 @@
 #include "actors/event_hub.hpp"
 #include "actors/messages.hpp"
 #include "persistence/store_messages.hpp"
+#include "web/finished_job_cache.hpp"
 #include "web/http_server.hpp"
 #include "web/metrics.hpp"
 
@@ -43,6 +44,8 @@ struct gateway_context {
   /// Silence after which a subscriber is pinged (and, as long again, closed).
   std::chrono::milliseconds event_ping_interval{20000};
   std::shared_ptr<http_metrics> metrics = std::make_shared<http_metrics>();
+  /// Finished jobs already read, answered without asking the query actor.
+  std::shared_ptr<finished_job_cache> finished_jobs = std::make_shared<finished_job_cache>();
 };
 
 /// The request handler to give `http_server`. Called on the I/O thread; never blocks.

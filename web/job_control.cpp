@@ -13,12 +13,15 @@ using protocol::job_record;
 
 void read_live_job(const exchange_ptr& ex, std::string id,
                    std::function<void(job_record&)> on_job) {
+  if (auto finished = ex->ctx->finished_jobs->find(id, protocol::now_us()))
+    return on_job(*finished);
   call_actor(
     ex->ctx->system, ex->ctx->query, ex->ctx->method_timeout,
     [ex, on_job](job_record& job) {
       if (protocol::is_removed(job, protocol::now_us()))
         return ex->problem(http::status::gone,
                            "job " + job.id + " was removed after its TimeBeforeRemoval");
+      ex->ctx->finished_jobs->remember(job);
       on_job(job);
     },
     [ex](caf::error& err) { ex->fail(err); }, persistence::get_job_atom::value, std::move(id));

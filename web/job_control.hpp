@@ -8,7 +8,8 @@
 namespace refpoint::web {
 
 /// Reads job `id` and calls `on_job` with it; answers the exchange itself when the job is
-/// unknown (404), removed after its TimeBeforeRemoval (410 Gone) or unreadable.
+/// unknown (404), removed after its TimeBeforeRemoval (410 Gone) or unreadable. A finished
+/// job read before comes from `finished_jobs` at once, on the calling thread.
 void read_live_job(const exchange_ptr& ex, std::string id,
                    std::function<void(protocol::job_record&)> on_job);
 

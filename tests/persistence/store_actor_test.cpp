@@ -103,12 +103,31 @@ TEST_F(StoreActor, UpdateOrCompletionOfUnknownJobAnswersNotFound) {
 }
 
 TEST_F(StoreActor, WritesStagedBeforeAnExitAreCommittedBeforeItQuits) {
-  for (int i = 0; i < 50; ++i) {
+  // More than one transaction holds: every batch commits before the actor quits.
+  for (int i = 0; i < 2500; ++i) {
     self_->send(store_, insert_job_atom::value, sample_job("JOB-" + std::to_string(i)));
   }
   caf::anon_send_exit(store_, caf::exit_reason::user_shutdown);
   self_->wait_for(store_);
-  EXPECT_EQ(database::open(path_).load_unfinished_jobs().size(), 50u);
+  EXPECT_EQ(database::open(path_).load_unfinished_jobs().size(), 2500u);
+}
+
+TEST_F(StoreActor, ATransactionHoldsAtMostAThousandWrites) {
+  std::vector<decltype(self_->request(store_, timeout, insert_job_atom::value,
+                                      protocol::job_record{}))>
+    pending;
+  for (int i = 0; i < 2500; ++i)
+    pending.push_back(self_->request(store_, timeout, insert_job_atom::value,
+                                     sample_job("JOB-" + std::to_string(i))));
+  std::size_t answered = 0;
+  for (auto& response : pending)
+    response.receive([&](protocol::job_record&) { ++answered; },
+                     [&](caf::error& error) { ADD_FAILURE() << caf::to_string(error); });
+  EXPECT_EQ(answered, 2500u);
+  const auto stats = ask<store_stats>(store_, stats_atom::value);
+  ASSERT_TRUE(stats);
+  EXPECT_LE(stats->batch_size_max, 1000u);
+  EXPECT_GE(stats->transactions, 3u);
 }
 
 TEST_F(StoreActor, DataSurvivesRestartingTheStore) {
