@@ -172,6 +172,41 @@ TEST_F(EventsTest, ResumingAfterARestartMissesAndRepeatsNothing) {
   EXPECT_EQ(resumed[expected_old.size()].cursor, before.back().cursor + 1);
 }
 
+TEST_F(EventsTest, AfterACrashTheStoredEventsAreGapFreeAndEndEveryJob) {
+  // 2 MB/s: each 4 MB job scans for two seconds, so the crash lands mid-scan.
+  start({"--config", write_config(2'000'000)});
+  auto vm = create_system(R"([{"id":"d1","sizeBytes":4000000}])");
+  auto quick = create_system(R"([{"id":"d1","sizeBytes":0}])");
+  wait_rest_job(start_job(quick));
+  std::vector<std::string> jobs{start_job(vm), start_job(vm)};
+  {
+    auto client = subscribe("?types=job.progress");
+    read_until_caught_up(*client);
+    ASSERT_TRUE(client->next()) << "the first job made progress";
+  }
+  runs_.back()->process.kill_hard();
+
+  start_with();
+  for (const auto& id : jobs)
+    wait_rest_job(id);
+  auto client = subscribe("?since=0");
+  auto events = read_until_caught_up(*client);
+  ASSERT_FALSE(events.empty());
+  for (std::size_t i = 0; i < events.size(); ++i)
+    EXPECT_EQ(events[i].cursor, static_cast<std::int64_t>(i + 1)) << "no gap at " << i;
+  // Each job's last event tells its final state as stored.
+  for (const auto& id : jobs) {
+    const auto stored = http().get("/api/v1/jobs/" + id).json().at("jobState");
+    const seen_event* last = nullptr;
+    for (const auto& e : events)
+      if (e.body.contains("job") && e.body.at("job").at("id").as_string() == id)
+        last = &e;
+    ASSERT_NE(last, nullptr) << id;
+    EXPECT_EQ(last->type, "job.state") << id;
+    EXPECT_EQ(last->body.at("job").at("jobState"), stored) << id;
+  }
+}
+
 TEST_F(EventsTest, CursorOutsideTheRetainedWindowIsGoneWith4410) {
   start_with("[events]\nretention = 4\n");
   auto vm = create_system(R"([{"id":"d1","sizeBytes":0}])");
