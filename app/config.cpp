@@ -215,6 +215,7 @@ constexpr key_spec key_specs[] = {
    set_integer<&config::sim_progress_interval_ms, 1, uint32_max>},
   {"events", "retention", set_integer<&config::event_retention, 1, int64_max>},
   {"events", "queue_limit", set_integer<&config::event_queue_limit, 1, uint32_max>},
+  {"events", "max_subscribers", set_integer<&config::event_max_subscribers, 1, uint32_max>},
   {"events", "ping_interval_s", set_integer<&config::event_ping_interval_s, 1, 3600>},
   {"cluster", "node", set_string<&config::node, is_node_name_or_empty, &node_or_empty_shape>},
   {"cluster", "listen", set_cluster_listen},

@@ -50,6 +50,7 @@ struct config {
   std::uint64_t event_retention = 100000;
   std::uint32_t event_queue_limit = 10000;  ///< live events a subscriber may have waiting
   std::uint32_t event_ping_interval_s = 20; ///< silence before a subscriber is pinged
+  std::uint32_t event_max_subscribers = 4096;
   // [cluster]
   std::string node; ///< empty: not named on the command line or in the file
   std::optional<endpoint> cluster_listen;

@@ -135,6 +135,7 @@ int run_daemon(const config& cfg) {
                          .cors_origins = cfg.cors_origins,
                          .events = hub,
                          .event_queue_limit = cfg.event_queue_limit,
+                         .max_event_subscribers = cfg.event_max_subscribers,
                          .event_ping_interval = std::chrono::seconds{cfg.event_ping_interval_s}});
   web::http_server server{io, limits_of(cfg), web::make_gateway(ctx),
                           web::make_event_stream_gateway(ctx)};

@@ -75,6 +75,10 @@ upgrade_handler make_event_stream_gateway(std::weak_ptr<const gateway_context> w
     auto subscription = subscription_of(ex);
     if (auto* refusal = std::get_if<http_response>(&subscription))
       return answer(std::move(*refusal));
+    if (ctx.events->stats().subscribers >= ctx.max_event_subscribers)
+      return answer(problem_response(ex.meta, http::status::service_unavailable,
+                                     "too many event stream subscribers (at most " +
+                                       std::to_string(ctx.max_event_subscribers) + ")"));
     auto session = std::make_shared<event_stream_session>(
       std::move(stream), std::move(std::get<event_stream_options>(subscription)),
       event_stream_deps{ctx.system, ctx.events, ctx.query});

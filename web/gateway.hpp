@@ -41,6 +41,8 @@ struct gateway_context {
   std::shared_ptr<actors::event_hub> events = std::make_shared<actors::event_hub>(0);
   /// Live events a subscriber may have waiting before it is closed with 4408.
   std::size_t event_queue_limit = 10000;
+  /// Subscribers at most (they outlive the HTTP connection limit); the next one gets 503.
+  std::size_t max_event_subscribers = 4096;
   /// Silence after which a subscriber is pinged (and, as long again, closed).
   std::chrono::milliseconds event_ping_interval{20000};
   std::shared_ptr<http_metrics> metrics = std::make_shared<http_metrics>();

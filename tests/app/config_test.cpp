@@ -122,6 +122,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.sim_progress_interval_ms, 100u);
   EXPECT_EQ(cfg.event_retention, 100000u);
   EXPECT_EQ(cfg.event_queue_limit, 10000u);
+  EXPECT_EQ(cfg.event_max_subscribers, 4096u);
   EXPECT_EQ(cfg.event_ping_interval_s, 20u);
   EXPECT_EQ(cfg.node, "");
   EXPECT_FALSE(cfg.cluster_listen);
@@ -167,6 +168,7 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "[events]",
                            "retention = ",
                            "queue_limit = ",
+                           "max_subscribers = ",
                            "ping_interval_s = ",
                            "[actors]",
                            "threads = ",
@@ -203,6 +205,7 @@ progress_interval_ms = 20
 [events]
 retention = 50
 queue_limit = 64
+max_subscribers = 9
 ping_interval_s = 3
 [actors]
 threads = 8
@@ -227,6 +230,7 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.sim_progress_interval_ms, 20u);
   EXPECT_EQ(cfg.event_retention, 50u);
   EXPECT_EQ(cfg.event_queue_limit, 64u);
+  EXPECT_EQ(cfg.event_max_subscribers, 9u);
   EXPECT_EQ(cfg.event_ping_interval_s, 3u);
   EXPECT_EQ(cfg.actor_threads, 8u);
   EXPECT_EQ(cfg.node, "node-a");
@@ -366,6 +370,7 @@ TEST(ConfigFileErrors, EveryKeyRejectsAWrongType) {
     {"backend.sim", "progress_interval_ms"},
     {"events", "retention"},
     {"events", "queue_limit"},
+    {"events", "max_subscribers"},
     {"events", "ping_interval_s"},
     {"actors", "threads"},
     {"cluster", "node"},
@@ -395,6 +400,7 @@ TEST(ConfigFileErrors, OutOfRangeIntegersAreRejected) {
          "[backend.sim]\nprogress_interval_ms = 0",
          "[events]\nretention = 0",
          "[events]\nqueue_limit = 0",
+         "[events]\nmax_subscribers = 0",
          "[events]\nping_interval_s = 0",
          "[events]\nping_interval_s = 3601",
          "[actors]\nthreads = 0",

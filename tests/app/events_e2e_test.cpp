@@ -322,6 +322,27 @@ TEST_F(EventsTest, TokensAreRequiredWhenConfigured) {
   EXPECT_EQ(json::parse(*caught_up).at("type").as_string(), "stream.caughtUp");
 }
 
+TEST_F(EventsTest, SubscribersBeyondTheLimitGet503) {
+  start_with("[events]\nmax_subscribers = 3\n");
+  const auto port = runs_.back()->port;
+  std::vector<std::unique_ptr<ws_client>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<ws_client>(port, "/api/v1/events"));
+    ASSERT_TRUE(held.back()->connected()) << i;
+    ASSERT_TRUE(held.back()->next()) << "caught up " << i; // registered with the hub
+  }
+  EXPECT_EQ(ws_client(port, "/api/v1/events").status(), 503u);
+  held.pop_back();
+  // The hub forgets a subscriber once its connection is gone.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  unsigned status = 0;
+  while (status != 101 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    status = ws_client(port, "/api/v1/events").status();
+  }
+  EXPECT_EQ(status, 101u);
+}
+
 TEST_F(EventsTest, QuietStreamsArePinged) {
   start_with("[events]\nping_interval_s = 1\n");
   auto client = subscribe("");
