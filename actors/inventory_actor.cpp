@@ -233,6 +233,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
       return make_error(op_errc::invalid_state,
                         "the owner '" + owner + "' of '" + id + "' no longer exists");
     },
+    [](ready_atom) { return ack_atom::value; },
     [=](purge_atom) {
       self
         ->request(self->state.store, caf::infinite, persistence::purge_jobs_atom::value,

@@ -33,6 +33,7 @@ using remove_member_atom = caf::atom_constant<caf::atom("rmmember")>;
 using create_crp_atom = caf::atom_constant<caf::atom("mkcrp")>;
 using destroy_atom = caf::atom_constant<caf::atom("destroy")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
 using ack_atom = persistence::ack_atom;
 
 /// A job actor. `run` starts the work; the answer comes when the job reached a terminal
@@ -117,6 +118,8 @@ using inventory_actor = caf::typed_actor<
   /// Its own timer: purges jobs a day past their removal time, then re-arms (every minute).
   caf::reacts_to<purge_atom>,
   /// Routes a cancellation to the owner of the job: (target, job id, terminal state).
-  caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>>;
+  caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>,
+  /// Answered once every stored system and collection has its actor (start-up is done).
+  caf::replies_to<ready_atom>::with<ack_atom>>;
 
 } // namespace refpoint::actors

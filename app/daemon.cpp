@@ -16,6 +16,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <malloc.h>
 #include <optional>
 #include <thread>
 
@@ -94,6 +95,9 @@ int run_daemon(const config& cfg) {
   if (auto* err = std::get_if<std::string>(&prepared))
     return fail(*err);
   auto& store_files = std::get<prepared_store>(prepared);
+  // Parsing a large inventory file left freed memory in this thread's malloc arena, which the
+  // actor threads (allocating in arenas of their own) would never reuse.
+  ::malloc_trim(0);
 
   // Declared before the actor system, so it outlives every actor that may still hold a
   // responder posting to it.
@@ -118,6 +122,12 @@ int run_daemon(const config& cfg) {
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));
+  // "listening on" means ready: every machine has its actor (100k machines take seconds).
+  {
+    caf::scoped_actor self{sys};
+    self->request(inventory, caf::infinite, actors::ready_atom::value)
+      .receive([](actors::ack_atom) {}, [](caf::error&) {});
+  }
   auto stop_actors = [&] {
     caf::anon_send_exit(inventory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(query, caf::exit_reason::user_shutdown);

@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
 # Benchmarks refpointd against bare baselines (docs/PERFORMANCE.md) and prints one table.
-# Loopback only; takes about 2 minutes. Needs wrk (scripts/setup.sh installs it).
-#   1. GET /api/v1/jobs/{id} req/s   vs bench_beast_baseline GET req/s   (goal >= 0.6)
-#   2. POST .../reference-points jobs completed/s (zero-size sim disks)
-#                                    vs bench_beast_baseline POST req/s  (goal >= 0.25)
-#   3. store actor insert rows/s     vs bare SQLiteCpp batched rows/s    (goal >= 0.5)
+# Loopback only. Needs wrk (scripts/setup.sh installs it).
+#   get      GET /api/v1/jobs/{id} req/s vs bench_beast_baseline GET req/s   (goal >= 0.6)
+#   post     POST .../reference-points jobs completed/s (zero-size sim disks)
+#                                        vs bench_beast_baseline POST req/s  (goal >= 0.25)
+#   store    store actor insert rows/s   vs bare SQLiteCpp batched rows/s    (goal >= 0.5)
+#   ws       events delivered/s to 1,000 WebSocket subscribers of /api/v1/events while
+#            jobs run vs bench_ws_broadcaster's deliveries/s (goal >= 0.7), p99 latency
+#   memory   resident memory with 100,000 machines seeded                    (goal < 1 GiB)
+#   restart  time from exec to "listening on" with 1,000,000 stored jobs     (goal < 5 s)
 # Server and load generator alternate (two rounds each, best kept): ratios matter.
-# Env: BENCH_SECONDS (GET, default 10), BENCH_POST_SECONDS (default 5), BENCH_SKIP_BUILD=1.
+# Takes about 5 minutes, 2.5 of them to seed the 1M-jobs database (only once when
+# BENCH_RESTART_DB names a file to keep).
+# Env: BENCH_FIGURES (default "get post store ws memory restart": the figures to measure),
+#      BENCH_SECONDS (GET, default 10), BENCH_POST_SECONDS (default 5),
+#      BENCH_WS_SECONDS (default 5), BENCH_WS_CLIENTS (default 1000),
+#      BENCH_WS_POST_DELAY_MS (default 20: the pace of the jobs that make the events),
+#      BENCH_WS_LATENCY_DELAY_MS (default 100: that pace for the latency below saturation),
+#      BENCH_MACHINES (default 100000), BENCH_RESTART_JOBS (default 1000000),
+#      BENCH_RESTART_DB (a seeded database to reuse, or where to keep the one seeded now),
+#      BENCH_SKIP_BUILD=1, REFPOINT_BUILD_DIR.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
@@ -14,9 +27,20 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   "$root/scripts/build.sh" >/dev/null
 fi
 bin="${REFPOINT_BUILD_DIR:-$root/build}/bin"
+figures=" ${BENCH_FIGURES:-get post store ws memory restart} "
 get_seconds="${BENCH_SECONDS:-10}"
 post_seconds="${BENCH_POST_SECONDS:-5}"
+ws_seconds="${BENCH_WS_SECONDS:-5}"
+ws_clients="${BENCH_WS_CLIENTS:-1000}"
+ws_delay_ms="${BENCH_WS_POST_DELAY_MS:-20}"
+ws_latency_delay_ms="${BENCH_WS_LATENCY_DELAY_MS:-100}"
+ws_warmup=2 # seconds between "all connected" and the start of the measurement
+machines="${BENCH_MACHINES:-100000}"
+restart_jobs="${BENCH_RESTART_JOBS:-1000000}"
+restart_db="${BENCH_RESTART_DB:-}"
 systems=8 # POSTs rotate over this many systems, one zero-size sim disk each
+# 1,000 WebSocket connections on each side need more descriptors than the usual 1024.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 work="$(mktemp -d /tmp/refpoint-bench.XXXXXX)"
 pids=()
@@ -35,33 +59,71 @@ log_level = "warning"
 bytes_per_second = 1000000000000000000
 TOML
 
-server_pid=""
-server_url=""
-# start_server NAME COMMAND...: starts it, waits for "listening on http://HOST:PORT".
-start_server() {
+wants() { [[ "$figures" == *" $1 "* ]]; }
+now_ns() { date +%s%N; }
+max() { if [ "$1" -ge "$2" ]; then echo "$1"; else echo "$2"; fi; }
+
+# run_bg NAME COMMAND...: starts it in the background (output in $work/NAME.out and .err)
+# and sets bg_pid; cleanup kills it.
+bg_pid=""
+run_bg() {
   local name="$1"
   shift
   : >"$work/$name.out"
   "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  server_pid=$!
-  pids+=("$server_pid")
-  for _ in $(seq 100); do
-    server_url="$(grep -o 'http://[0-9.]*:[0-9]*' "$work/$name.out" | head -n1 || true)"
-    [ -n "$server_url" ] && return 0
-    sleep 0.1
+  bg_pid=$!
+  pids+=("$bg_pid")
+}
+# wait_for_line FILE PATTERN PID SECONDS: polls (every 10 ms) until FILE holds PATTERN;
+# fails when PID has exited or SECONDS have passed first.
+wait_for_line() {
+  local deadline=$(($(now_ns) + $4 * 1000000000))
+  until grep -q "$2" "$1"; do
+    if ! kill -0 "$3" 2>/dev/null || [ "$(now_ns)" -gt "$deadline" ]; then
+      grep -q "$2" "$1" && return 0
+      return 1
+    fi
+    sleep 0.01
   done
-  echo "bench: $name did not start" >&2
-  cat "$work/$name.err" >&2
-  exit 1
 }
-stop_server() {
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
+
+server_pid=""
+server_name=""
+server_url=""
+started_ns=0 # when the last start_server started its command
+started_ms=0 # how long that took to print the "listening on" line
+# start_server NAME COMMAND...: starts it and waits (at most $start_timeout seconds) for
+# "listening on http://HOST:PORT".
+start_timeout=10
+start_server() {
+  local name="$1"
+  started_ns="$(now_ns)"
+  run_bg "$@"
+  server_pid="$bg_pid"
+  server_name="$name"
+  if ! wait_for_line "$work/$name.out" 'listening on http://' "$server_pid" "$start_timeout"; then
+    echo "bench: $name did not start" >&2
+    cat "$work/$name.err" >&2
+    exit 1
+  fi
+  started_ms=$((($(now_ns) - started_ns) / 1000000))
+  server_url="$(grep -o 'http://[0-9.]*:[0-9]*' "$work/$name.out" | head -n1)"
 }
-start_refpointd() { # fresh database each time
+stop_server() { # fails, showing the end of its stderr, when the server had exited already
+  if kill "$server_pid" 2>/dev/null; then
+    wait "$server_pid" 2>/dev/null || true
+    return 0
+  fi
+  local status=0
+  wait "$server_pid" 2>/dev/null || status=$?
+  echo "bench: $server_name (PID $server_pid) had exited with status $status:" >&2
+  tail -n5 "$work/$server_name.err" >&2
+  return 1
+}
+start_refpointd() { # start_refpointd [ARGS...]: a fresh database each time
   rm -f "$work"/refpoint.db*
   start_server refpointd "$bin/refpointd" --config "$work/refpointd.toml" \
-    --listen 127.0.0.1:0 --db "$work/refpoint.db"
+    --listen 127.0.0.1:0 --db "$work/refpoint.db" "$@"
 }
 start_baseline() { start_server baseline "$bin/bench_beast_baseline" 0; }
 
@@ -73,14 +135,18 @@ wrk_rps() {
   fi
   awk '/^Requests\/sec:/ {printf "%d", $2}' "$work/wrk.out"
 }
-max() { if [ "$1" -ge "$2" ]; then echo "$1"; else echo "$2"; fi; }
 jobs_in_state() { # jobs_in_state STATE: from /metrics
   curl -sf "$server_url/metrics" |
     awk -v s="$1" '$1 == "refpoint_jobs{state=\"" s "\"}" {n = $2} END {printf "%d", n + 0}'
 }
-now_ns() { date +%s%N; }
 json_field() { # json_field KEY: the first top-level-looking "KEY":"VALUE" of stdin
   grep -o "\"$1\":\"[^\"]*\"" | head -n1 | sed 's/.*:"\(.*\)"/\1/'
+}
+kv_field() { # kv_field KEY: VALUE of the first KEY=VALUE on stdin (nothing if none)
+  { grep -o "\<$1=[^ ]*" || true; } | head -n1 | cut -d= -f2
+}
+rss_kib() { # rss_kib PID [FIELD]: VmRSS (or FIELD) in KiB; nothing once PID has exited
+  awk -v k="${2:-VmRSS:}" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || true
 }
 
 create_systems() { # prints system names, one a line
@@ -91,87 +157,311 @@ create_systems() { # prints system names, one a line
   done
 }
 
-# -- 1. GET /api/v1/jobs/{id} ------------------------------------------------------------
-echo "bench: GET figure (${get_seconds}s runs, wrk -t1 -c64)" >&2
-start_refpointd
-mapfile -t ids < <(create_systems)
-system="${ids[0]}"
-job="$(curl -sf -X POST -H 'Content-Type: application/json' \
-  "$server_url/api/v1/systems/$system/reference-points" -d '{"type":"rct"}' | json_field id)"
-for _ in $(seq 100); do
-  state="$(curl -sf "$server_url/api/v1/jobs/$job" | json_field state)"
-  [ "$state" = completed ] && break
-  sleep 0.1
-done
-[ "$state" = completed ] || { echo "bench: job $job is $state" >&2; exit 1; }
-get_path="/api/v1/jobs/$job"
-refpoint_url="$server_url"
-refpoint_pid="$server_pid"
+# -- GET /api/v1/jobs/{id} ---------------------------------------------------------------
 get_ref=0
 get_base=0
-for round in 1 2; do
-  server_url="$refpoint_url"
-  r="$(wrk_rps -t1 -c64 -d"${get_seconds}s" "$refpoint_url$get_path")"
-  get_ref="$(max "$get_ref" "$r")"
-  start_baseline
-  b="$(wrk_rps -t1 -c64 -d"${get_seconds}s" "$server_url$get_path")"
-  get_base="$(max "$get_base" "$b")"
-  stop_server
-  echo "bench:   round $round: refpointd $r req/s, baseline $b req/s" >&2
-done
-server_pid="$refpoint_pid"
-server_url="$refpoint_url"
-stop_server
-
-# -- 2. POST reference-points -> completed jobs/s ----------------------------------------
-echo "bench: POST figure (${post_seconds}s runs over $systems systems)" >&2
-post_ref=0
-post_base=0
-for round in 1 2; do
+if wants get; then
+  echo "bench: GET figure (${get_seconds}s runs, wrk -t1 -c64)" >&2
   start_refpointd
   mapfile -t ids < <(create_systems)
-  start_ns="$(now_ns)"
-  wrk -t1 -c64 -d"${post_seconds}s" -s "$root/bench/post_reference_point.lua" \
-    "$server_url" -- "${ids[@]}" >"$work/wrk.out"
-  # wait (at most 60 s) until no job is running any more
-  for _ in $(seq 600); do
-    [ "$(jobs_in_state running)" -eq 0 ] && break
+  system="${ids[0]}"
+  job="$(curl -sf -X POST -H 'Content-Type: application/json' \
+    "$server_url/api/v1/systems/$system/reference-points" -d '{"type":"rct"}' | json_field id)"
+  for _ in $(seq 100); do
+    state="$(curl -sf "$server_url/api/v1/jobs/$job" | json_field state)"
+    [ "$state" = completed ] && break
     sleep 0.1
   done
-  end_ns="$(now_ns)"
-  completed="$(jobs_in_state completed)"
-  running="$(jobs_in_state running)"
-  r=$((completed * 1000000000 / (end_ns - start_ns)))
-  post_ref="$(max "$post_ref" "$r")"
+  [ "$state" = completed ] || {
+    echo "bench: job $job is $state" >&2
+    exit 1
+  }
+  get_path="/api/v1/jobs/$job"
+  refpoint_url="$server_url"
+  refpoint_pid="$server_pid"
+  for round in 1 2; do
+    server_url="$refpoint_url"
+    r="$(wrk_rps -t1 -c64 -d"${get_seconds}s" "$refpoint_url$get_path")"
+    get_ref="$(max "$get_ref" "$r")"
+    start_baseline
+    b="$(wrk_rps -t1 -c64 -d"${get_seconds}s" "$server_url$get_path")"
+    get_base="$(max "$get_base" "$b")"
+    stop_server
+    echo "bench:   round $round: refpointd $r req/s, baseline $b req/s" >&2
+  done
+  server_pid="$refpoint_pid"
+  server_url="$refpoint_url"
   stop_server
-  start_baseline
-  b="$(wrk_rps -t1 -c64 -d"${post_seconds}s" -s "$root/bench/post_reference_point.lua" \
-    "$server_url/api/v1/systems/x/reference-points")"
-  post_base="$(max "$post_base" "$b")"
-  stop_server
-  echo "bench:   round $round: refpointd $completed jobs completed ($running still running)" \
-    "in $(((end_ns - start_ns) / 1000000)) ms = $r jobs/s, baseline $b req/s" >&2
-done
+fi
 
-# -- 3. store actor vs bare SQLiteCpp ----------------------------------------------------
-echo "bench: store figure" >&2
-"$bin/bench_store" >"$work/store.out"
-cat "$work/store.out" >&2
-store_line="$(tail -n1 "$work/store.out")"
-store_bare="$(sed -n 's/.*bare_rows_per_s=\([0-9]*\).*/\1/p' <<<"$store_line")"
-store_ref="$(sed -n 's/.*store_rows_per_s=\([0-9]*\).*/\1/p' <<<"$store_line")"
+# -- POST reference-points -> completed jobs/s -------------------------------------------
+post_ref=0
+post_base=0
+if wants post; then
+  echo "bench: POST figure (${post_seconds}s runs over $systems systems)" >&2
+  for round in 1 2; do
+    start_refpointd
+    mapfile -t ids < <(create_systems)
+    start_ns="$(now_ns)"
+    wrk -t1 -c64 -d"${post_seconds}s" -s "$root/bench/post_reference_point.lua" \
+      "$server_url" -- "${ids[@]}" >"$work/wrk.out"
+    # wait (at most 60 s) until no job is running any more
+    for _ in $(seq 600); do
+      [ "$(jobs_in_state running)" -eq 0 ] && break
+      sleep 0.1
+    done
+    end_ns="$(now_ns)"
+    completed="$(jobs_in_state completed)"
+    running="$(jobs_in_state running)"
+    r=$((completed * 1000000000 / (end_ns - start_ns)))
+    post_ref="$(max "$post_ref" "$r")"
+    stop_server
+    start_baseline
+    b="$(wrk_rps -t1 -c64 -d"${post_seconds}s" -s "$root/bench/post_reference_point.lua" \
+      "$server_url/api/v1/systems/x/reference-points")"
+    post_base="$(max "$post_base" "$b")"
+    stop_server
+    echo "bench:   round $round: refpointd $completed jobs completed ($running still running)" \
+      "in $(((end_ns - start_ns) / 1000000)) ms = $r jobs/s, baseline $b req/s" >&2
+  done
+fi
+
+# -- store actor vs bare SQLiteCpp -------------------------------------------------------
+store_bare=0
+store_ref=0
+if wants store; then
+  echo "bench: store figure" >&2
+  "$bin/bench_store" >"$work/store.out"
+  cat "$work/store.out" >&2
+  store_line="$(tail -n1 "$work/store.out")"
+  store_bare="$(kv_field bare_rows_per_s <<<"$store_line")"
+  store_ref="$(kv_field store_rows_per_s <<<"$store_line")"
+fi
+
+# -- WebSocket fan-out -------------------------------------------------------------------
+# ws_measure NAME URL: runs bench_ws_subscribers against URL (in the background, so that
+# cleanup can kill it) and waits until it has connected; fails when it cannot connect.
+ws_measure() {
+  run_bg "$1" "$bin/bench_ws_subscribers" "$2" "$ws_clients" "$ws_seconds" "$ws_warmup"
+  ws_pid="$bg_pid"
+  wait_for_line "$work/$1.out" '^connected' "$ws_pid" 120 && return 0
+  kill "$ws_pid" 2>/dev/null || true
+  wait "$ws_pid" 2>/dev/null || true
+  return 1
+}
+# ws_result NAME: waits for the subscribers; sets line to their result line, or nothing.
+ws_result() {
+  line=""
+  if wait "$ws_pid"; then line="$(tail -n1 "$work/$1.out")"; else cat "$work/$1.err" >&2; fi
+}
+# ws_broadcaster [RATE]: the bare broadcaster's result line in line (RATE events/s, or as
+# fast as it can).
+ws_broadcaster() {
+  start_server broadcaster "$bin/bench_ws_broadcaster" 0 "$ws_clients" 64 "${1:-0}"
+  line=""
+  if ws_measure ws-base "ws://${server_url#http://}/api/v1/events"; then
+    ws_result ws-base
+  fi
+  stop_server || line=""
+}
+# ws_refpointd DELAY_MS: a fresh refpointd whose jobs (wrk -c2, each connection pausing
+# DELAY_MS before each POST) make the events; the subscribers' result line in line.
+ws_refpointd() {
+  start_refpointd
+  mapfile -t ids < <(create_systems)
+  line=""
+  if ws_measure ws-ref "ws://${server_url#http://}/api/v1/events"; then
+    run_bg wrk-ws env BENCH_POST_DELAY_MS="$1" wrk -t1 -c2 \
+      -d"$((ws_warmup + ws_seconds + 2))s" -s "$root/bench/post_reference_point.lua" \
+      "$server_url" -- "${ids[@]}"
+    ws_result ws-ref
+    kill "$bg_pid" 2>/dev/null || true
+    wait "$bg_pid" 2>/dev/null || true
+  else
+    echo "bench:   refpointd: no event stream: $(tail -n1 "$work/ws-ref.err")" >&2
+  fi
+  stop_server || line=""
+}
+ws_ref="n/a"
+ws_ref_line=""
+ws_base=0
+ws_base_line=""
+lat_ref_line=""
+lat_base_line=""
+if wants ws; then
+  echo "bench: WebSocket fan-out figure ($ws_clients subscribers, ${ws_seconds}s runs," \
+    "jobs paced by wrk -c2 at ${ws_delay_ms} ms)" >&2
+  for round in 1 2; do
+    ws_broadcaster
+    b="$(kv_field deliveries_per_s <<<"$line")"
+    if [ -n "$b" ] && [ "$b" -gt "$ws_base" ]; then
+      ws_base="$b"
+      ws_base_line="$line"
+    fi
+    ws_refpointd "$ws_delay_ms"
+    r="$(kv_field deliveries_per_s <<<"$line")"
+    if [ -n "$r" ] && { [ "$ws_ref" = n/a ] || [ "$r" -gt "$ws_ref" ]; }; then
+      ws_ref="$r"
+      ws_ref_line="$line"
+    fi
+    echo "bench:   round $round: refpointd ${r:-n/a} deliveries/s, baseline ${b:-n/a}" >&2
+  done
+  # Latency below saturation: jobs paced more slowly, then the broadcaster paced to the
+  # event rate refpointd delivered.
+  echo "bench: WebSocket latency below saturation (jobs paced at ${ws_latency_delay_ms} ms)" >&2
+  ws_refpointd "$ws_latency_delay_ms"
+  lat_ref_line="$line"
+  r="$(kv_field deliveries_per_s <<<"$line")"
+  if [ -n "$r" ] && [ "$r" -gt 0 ]; then
+    ws_broadcaster "$(awk -v d="$r" -v n="$ws_clients" 'BEGIN {printf "%.2f", d / n}')"
+    lat_base_line="$line"
+  fi
+fi
+
+# -- resident memory with many machines --------------------------------------------------
+# settled_rss PID: VmRSS (KiB) once two readings 1 s apart differ by less than 1 MiB;
+# nothing when PID exits first.
+settled_rss() {
+  local before after
+  after="$(rss_kib "$1")"
+  for _ in $(seq 30); do
+    sleep 1
+    before="$after"
+    after="$(rss_kib "$1")"
+    [ -n "$after" ] || return 0
+    [ $((after - before)) -lt 1024 ] && [ $((before - after)) -lt 1024 ] && break
+  done
+  echo "$after"
+}
+mem_rss=0
+mem_empty=0
+mem_per_machine=0
+if wants memory; then
+  echo "bench: memory figure ($machines machines from an inventory file)" >&2
+  "$bin/bench_make_inventory" "$machines" >"$work/inventory.json"
+  start_refpointd
+  mem_empty="$(settled_rss "$server_pid")"
+  stop_server || true
+  start_timeout=300
+  start_refpointd --inventory "$work/inventory.json"
+  start_timeout=10
+  listen_ms="$started_ms"
+  # Ready: the inventory actor, which spawns one actor per machine before it handles any
+  # message, answers a duplicate registration with 409.
+  first="$(sed -n '/"name":"/{s/^[^"]*"name":"\([^"]*\)".*/\1/p;q}' "$work/inventory.json")"
+  ready_ms="n/a"
+  for _ in $(seq 300); do
+    code="$(curl -s -m 10 -o /dev/null -w '%{http_code}' -X POST \
+      -H 'Content-Type: application/json' "$server_url/api/v1/systems" \
+      -d "{\"name\":\"$first\",\"elementName\":\"probe\"}" || true)"
+    if [ "$code" = 409 ]; then
+      ready_ms=$((($(now_ns) - started_ns) / 1000000))
+      break
+    fi
+    sleep 0.1
+  done
+  mem_rss="$(settled_rss "$server_pid")"
+  mem_hwm="$(rss_kib "$server_pid" VmHWM:)"
+  if stop_server && [ -n "$mem_rss" ] && [ -n "$mem_hwm" ]; then
+    mem_per_machine=$(((mem_rss - mem_empty) * 1024 / machines))
+    echo "bench:   empty: $((mem_empty / 1024)) MiB; $machines machines: $((mem_rss / 1024))" \
+      "MiB (peak $((mem_hwm / 1024)) MiB), $mem_per_machine bytes per machine;" \
+      "listening after $listen_ms ms, ready after $ready_ms ms" >&2
+  else
+    mem_rss=n/a
+    mem_per_machine=n/a
+  fi
+fi
+
+# -- restart with many stored jobs -------------------------------------------------------
+restart_ms=0
+restart_empty_ms=0
+if wants restart; then
+  seeded="${restart_db:-$work/seeded.db}"
+  if [ ! -f "$seeded" ]; then
+    echo "bench: restart figure: seeding $restart_jobs jobs into $seeded" >&2
+    "$bin/bench_seed_jobs" "$seeded" "$restart_jobs" >&2
+  else
+    echo "bench: restart figure: reusing $seeded" >&2
+  fi
+  restart_ms=999999
+  restart_empty_ms=999999
+  for round in 1 2 3; do
+    # A pristine copy each time: a start may change the file (recovery, purge, pruning).
+    rm -f "$work"/restart.db*
+    cp "$seeded" "$work/restart.db"
+    start_timeout=300
+    start_server refpointd "$bin/refpointd" --config "$work/refpointd.toml" \
+      --listen 127.0.0.1:0 --db "$work/restart.db"
+    start_timeout=10
+    r="$started_ms"
+    if [ "$round" = 1 ]; then # what the stored jobs cost the first requests, for the record
+      t_metrics="$(curl -s -o /dev/null -w "%{time_total}" "$server_url/metrics" || true)"
+      t_list="$(curl -s -o /dev/null -w "%{time_total}" "$server_url/api/v1/jobs" || true)"
+      echo "bench:   with the jobs: GET /metrics took $t_metrics s, GET /api/v1/jobs $t_list s" >&2
+    fi
+    stop_server || true
+    start_refpointd
+    b="$started_ms"
+    stop_server || true
+    restart_ms=$((r < restart_ms ? r : restart_ms))
+    restart_empty_ms=$((b < restart_empty_ms ? b : restart_empty_ms))
+    echo "bench:   round $round: $r ms to listening with the jobs, $b ms with an empty database" >&2
+  done
+fi
 
 # -- table -------------------------------------------------------------------------------
-row() { # row FIGURE REFPOINT BASELINE GOAL
+header() {
+  printf '| %-48s | %9s | %9s | %5s | %7s | %-4s |\n' figure refpoint baseline ratio goal met?
+  printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" ----------- ----------- \
+    ------- --------- ------
+}
+row() { # row FIGURE REFPOINT BASELINE GOAL: goal is a minimum ratio; REFPOINT may be n/a
   awk -v f="$1" -v r="$2" -v b="$3" -v g="$4" 'BEGIN {
-    ratio = b > 0 ? r / b : 0
-    printf "| %-46s | %9d | %9d | %5.2f | >= %4.2f | %-4s |\n", f, r, b, ratio, g,
+    if (r == "n/a" || b <= 0) {
+      printf "| %-48s | %9s | %9d | %5s | >= %4.2f | %-4s |\n", f, r, b, "n/a", g, "n/a"
+      exit
+    }
+    ratio = r / b
+    printf "| %-48s | %9d | %9d | %5.2f | >= %4.2f | %-4s |\n", f, r, b, ratio, g,
       (ratio >= g ? "yes" : "no")
   }'
 }
-printf '| %-46s | %9s | %9s | %5s | %7s | %-4s |\n' figure refpoint baseline ratio goal met?
-printf '|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..48})" ----------- ----------- \
-  ------- --------- ------
-row "GET /api/v1/jobs/{id} req/s vs bare Beast" "$get_ref" "$get_base" 0.6
-row "POST reference-points jobs/s vs Beast POST" "$post_ref" "$post_base" 0.25
-row "store actor rows/s vs bare SQLiteCpp" "$store_ref" "$store_bare" 0.5
+limit_row() { # limit_row FIGURE REFPOINT BASELINE LIMIT [DIVISOR]: goal is REFPOINT < LIMIT
+  awk -v f="$1" -v r="$2" -v b="$3" -v l="$4" -v d="${5:-1}" 'BEGIN {
+    if (r == "n/a") {
+      printf "| %-48s | %9s | %9d | %5s | < %5d | %-4s |\n", f, r, b / d, "-", l, "n/a"
+      exit
+    }
+    printf "| %-48s | %9d | %9d | %5s | < %5d | %-4s |\n", f, r / d, b / d, "-", l,
+      (r / d < l ? "yes" : "no")
+  }'
+}
+header
+wants get && row "GET /api/v1/jobs/{id} req/s vs bare Beast" "$get_ref" "$get_base" 0.6
+wants post && row "POST reference-points jobs/s vs Beast POST" "$post_ref" "$post_base" 0.25
+wants store && row "store actor rows/s vs bare SQLiteCpp" "$store_ref" "$store_bare" 0.5
+wants ws && row "WS deliveries/s, $ws_clients subscribers vs bare Beast" "$ws_ref" "$ws_base" 0.7
+wants memory && limit_row "RSS MiB, $machines machines vs none" "$mem_rss" "$mem_empty" \
+  1024 1024
+wants restart && limit_row "ms to listening, $restart_jobs jobs vs none" "$restart_ms" \
+  "$restart_empty_ms" 5000
+if wants ws; then
+  latency() { # latency RESULT_LINE: "P50/P99 ms at R deliveries/s (C closed)", or n/a
+    [ -n "$1" ] || {
+      echo n/a
+      return
+    }
+    echo "$(kv_field p50_ms <<<"$1")/$(kv_field p99_ms <<<"$1") ms at" \
+      "$(kv_field deliveries_per_s <<<"$1")/s ($(kv_field closed <<<"$1") closed)"
+  }
+  echo
+  echo "WS p50/p99 latency, saturated: refpointd $(latency "$ws_ref_line")," \
+    "bare Beast $(latency "$ws_base_line")"
+  echo "WS p50/p99 latency, paced:     refpointd $(latency "$lat_ref_line")," \
+    "bare Beast $(latency "$lat_base_line")"
+fi
+if wants memory; then
+  wants ws || echo
+  echo "memory: $mem_per_machine bytes per machine ((RSS - RSS of an empty refpointd) / $machines)"
+fi
