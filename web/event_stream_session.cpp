@@ -121,7 +121,7 @@ void event_stream_session::on_read(beast::error_code ec, std::size_t) {
 }
 
 void event_stream_session::on_bounds(persistence::event_bounds bounds) {
-  if (closing_)
+  if (closing_ || ended_)
     return;
   const auto since = *options_.since;
   // A cursor newer than anything published was not issued here (or the store was reset);
@@ -158,7 +158,7 @@ void event_stream_session::fetch_page() {
 
 void event_stream_session::on_page(persistence::event_page page) {
   page_pending_ = false;
-  if (closing_)
+  if (closing_ || ended_)
     return;
   replay_more_ = page.more;
   if (!page.items.empty())
@@ -186,7 +186,7 @@ void event_stream_session::on_live(const actors::event_batch& batch) {
   for (std::size_t i = 0; i < batch->size(); ++i) {
     if (!options_.filter.matches((*batch)[i]))
       continue;
-    if (closing_) {
+    if (closing_ || ended_) {
       release_live(1);
       continue;
     }
@@ -196,7 +196,7 @@ void event_stream_session::on_live(const actors::event_batch& batch) {
 }
 
 void event_stream_session::do_write() {
-  if (writing_ || close_sent_)
+  if (writing_ || close_sent_ || ended_)
     return;
   if (queue_.empty()) {
     if (closing_)
