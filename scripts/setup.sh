@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev
   libgtest-dev
   libtomlplusplus-dev libpugixml-dev libxxhash-dev
-  curl python3 wrk
+  curl python3 wrk xxhash
 )
 
 missing=()
