@@ -22,7 +22,7 @@ void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
            const std::vector<system_actor>& owners) {
   std::vector<job_member> members;
   for (std::size_t i = 0; i < names.size(); ++i)
-    members.push_back({names[i], {}, owners[i], false});
+    members.push_back({names[i], {}, owners[i], false, {}});
   auto id = rec.id;
   auto job = self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members),
                                       self->state.store, self->state.settings);

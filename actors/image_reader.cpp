@@ -54,15 +54,25 @@ std::variant<std::size_t, int> read_fully(int fd, unsigned char* data, std::size
   return done;
 }
 
-// The wall-clock time of a stamp's latest change, modification or status.
-wall_clock::time_point latest_change(const file_stamp& stamp) {
-  auto ns = std::chrono::nanoseconds(std::max(stamp.mtime_ns, stamp.ctime_ns));
-  return wall_clock::time_point(std::chrono::duration_cast<wall_clock::duration>(ns));
+// The wall-clock time of a stamp's latest change, modification or status, leaving out
+// times in the future (set by hand, or copied from a host whose clock runs ahead): a write
+// now would set them back to now, which the stamp comparison sees anyway.
+wall_clock::time_point latest_change(const file_stamp& stamp, wall_clock::time_point now) {
+  auto at = [](std::int64_t ns) {
+    return wall_clock::time_point(
+      std::chrono::duration_cast<wall_clock::duration>(std::chrono::nanoseconds(ns)));
+  };
+  auto latest = wall_clock::time_point{};
+  for (auto t : {at(stamp.mtime_ns), at(stamp.ctime_ns)})
+    if (t <= now)
+      latest = std::max(latest, t);
+  return latest;
 }
 
 // The file's stamp once it has not changed for `quiet`, so that a write during the read
-// gets a later timestamp than the stamp holds. Waits at most `quiet` in all: a file that
-// keeps changing is then caught by the stamp comparison after the read.
+// gets a later timestamp than the stamp holds. Waits at most `quiet` in all: a file still
+// changing then is `changed` (this attempt fails), since a write in the same timestamp tick
+// as the stamp could otherwise go unnoticed.
 std::variant<file_stamp, file_error> quiet_stamp(const image_file& file,
                                                  std::chrono::milliseconds quiet) {
   const auto deadline = wall_clock::now() + quiet;
@@ -71,9 +81,11 @@ std::variant<file_stamp, file_error> quiet_stamp(const image_file& file,
     if (std::holds_alternative<file_error>(stamp))
       return stamp;
     const auto now = wall_clock::now();
-    const auto quiet_at = latest_change(std::get<file_stamp>(stamp)) + quiet;
-    if (now >= quiet_at || now >= deadline)
+    const auto quiet_at = latest_change(std::get<file_stamp>(stamp), now) + quiet;
+    if (now >= quiet_at)
       return stamp;
+    if (now >= deadline)
+      return file_error{file_error::kind::changed, quoted(file.path()) + " is being written to"};
     std::this_thread::sleep_for(std::min(quiet_at, deadline) - now);
   }
 }

@@ -1,6 +1,7 @@
 #include "actors/inventory_actor.hpp"
 
 #include "actors/collection_actor.hpp"
+#include "actors/file_disks.hpp"
 #include "actors/op_error.hpp"
 #include "actors/system_actor.hpp"
 #include "protocol/cim_datetime.hpp"
@@ -101,6 +102,8 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
       if (st.systems.count(info.name) > 0 || st.pending.count(info.name) > 0)
         return make_error(op_errc::conflict, "a system named '" + info.name + "' already exists",
                           "name");
+      if (auto err = register_file_disks(st.settings.files.get(), info))
+        return err;
       if (info.created_at == 0)
         info.created_at = protocol::now_us();
       st.pending.insert(info.name);

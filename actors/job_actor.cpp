@@ -8,6 +8,8 @@
 
 #include <caf/all.hpp>
 
+#include <algorithm>
+
 namespace refpoint::actors {
 
 using protocol::job_record;
@@ -41,6 +43,7 @@ void persist(self_ptr self) {
 /// Answers `run`/`cancel`, gives every member machine back (granted or still queued
 /// reservations alike) and exits.
 void finish(self_ptr self) {
+  self->state.files.cancel->store(true);
   for (const auto& m : self->state.members)
     if (m.owner)
       self->send(m.owner, release_atom::value, self->state.record.id);
@@ -96,6 +99,7 @@ protocol::reference_point make_reference_point(const job_record& rec, const job_
       rp.disk_ids.push_back(d.id);
       rp.rct_ids.push_back(protocol::make_rct_id(protocol::new_guid(), 1));
     }
+    rp.block_maps = member.block_maps;
   }
   return rp;
 }
@@ -167,11 +171,21 @@ void destroy(self_ptr self) {
       .then([=](ack_atom) { finish(self); }, on_error);
 }
 
-/// Ends the job as Terminated or Killed. The sim backend writes nothing before the
-/// completion transaction, so rolling back is stopping the work.
+/// Ends the job as Terminated or Killed. Neither backend writes anything before the
+/// completion transaction (fingerprint maps are part of it), so rolling back is stopping
+/// the work.
 void end_cancelled(self_ptr self, job_state target) {
   set_terminal(self->state.record, target, target == job_state::killed ? "Killed" : "Terminated");
   commit_terminal(self);
+}
+
+/// Bytes of the whole job's work done so far: the sim scan's share plus the files read.
+double work_fraction(const job_actor_state& st, double sim_fraction) {
+  auto sim_total = static_cast<double>(st.plan.total_bytes);
+  auto total = sim_total + static_cast<double>(st.files.total);
+  if (total <= 0.0)
+    return 1.0;
+  return (sim_fraction * sim_total + static_cast<double>(st.files.done)) / total;
 }
 
 void on_progress(self_ptr self) {
@@ -180,32 +194,72 @@ void on_progress(self_ptr self) {
     return; // cancelled or finishing: the scan stops here
   auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
     std::chrono::steady_clock::now() - st.run_started);
-  auto fraction = scan_fraction(st.plan, elapsed);
-  if (st.plan.failure && fraction >= st.plan.failure->fraction) {
-    st.record.percent_complete = running_percent(st.plan.failure->fraction);
+  auto sim_fraction = scan_fraction(st.plan, elapsed);
+  if (st.plan.failure && sim_fraction >= st.plan.failure->fraction) {
+    st.record.percent_complete = std::max(
+      st.record.percent_complete, running_percent(work_fraction(st, st.plan.failure->fraction)));
     fail(self, "disk '" + st.plan.failure->disk_id + "' failed at " +
-                 std::to_string(st.record.percent_complete) + "% of the scan (simulated failure)");
+                 std::to_string(running_percent(st.plan.failure->fraction)) +
+                 "% of the scan (simulated failure)");
     return;
   }
-  if (fraction >= 1.0) {
+  if (sim_fraction >= 1.0 && !st.files.pending) {
     complete(self);
     return;
   }
-  auto percent = running_percent(fraction);
-  if (percent != st.record.percent_complete) {
+  // A file read again after it changed may report less than before: never show less.
+  auto percent = running_percent(work_fraction(st, sim_fraction));
+  if (percent > st.record.percent_complete) {
     st.record.percent_complete = percent;
     persist(self);
   }
   self->delayed_send(self, st.settings.sim_progress_interval, progress_atom::value);
 }
 
-/// Every member is held: plan one scan over all their disks, in member order. A
-/// collection names disks `<system>/<disk>` so a failure says which machine failed.
+/// Starts reading the file-backed disks with change tracking of an RCT job (one
+/// fingerprint map each); answers false after failing the job when it cannot.
+bool start_file_scan(self_ptr self) {
+  auto& st = self->state;
+  if (st.record.request.kind != protocol::rp_kind::rct)
+    return true;
+  std::vector<file_scan_disk> disks;
+  for (std::size_t m = 0; m < st.members.size(); ++m) {
+    std::uint32_t ordinal = 0;
+    for (const auto& d : st.members[m].disks) {
+      if (!d.change_tracking)
+        continue;
+      if (d.backend == "file") {
+        auto label = is_collection_job(st.record) ? st.members[m].name + "/" + d.id : d.id;
+        disks.push_back({std::move(label), d.path, ordinal});
+        st.files.owners.push_back(m);
+        st.files.total += d.size_bytes;
+      }
+      ++ordinal;
+    }
+  }
+  if (disks.empty())
+    return true;
+  if (!st.settings.files) {
+    fail(self, "disk '" + disks.front().label +
+                 "' is file-backed, but no storage root is configured ([storage] root)");
+    return false;
+  }
+  st.files.pending = true;
+  actors::start_file_scan(st.settings.files, std::move(disks), self, st.files.cancel,
+                          st.settings.sim_progress_interval);
+  return true;
+}
+
+/// Every member is held: plan one sim scan over their sim-backed disks, in member order,
+/// and read their file-backed ones. A collection names disks `<system>/<disk>` so a failure
+/// says which machine failed.
 void start_scan(self_ptr self) {
   auto& st = self->state;
   std::vector<protocol::disk> disks;
   for (const auto& m : st.members)
     for (auto d : m.disks) {
+      if (d.backend != "sim")
+        continue;
       if (is_collection_job(st.record))
         d.id = m.name + "/" + d.id;
       disks.push_back(std::move(d));
@@ -214,6 +268,8 @@ void start_scan(self_ptr self) {
   st.record.status = "Running";
   st.record.last_state_change = protocol::now_us();
   st.run_started = std::chrono::steady_clock::now();
+  if (!start_file_scan(self))
+    return;
   persist(self);
   on_progress(self);
 }
@@ -298,6 +354,24 @@ job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
       return s.cancelled;
     },
     [=](progress_atom) { on_progress(self); },
+    [=](file_progress_atom, std::uint64_t done, std::uint64_t total) {
+      self->state.files.done = done;
+      self->state.files.total = total;
+    },
+    [=](file_done_atom, std::vector<protocol::disk_block_map>& maps) {
+      auto& s = self->state;
+      if (s.ending)
+        return;
+      for (std::size_t i = 0; i < maps.size() && i < s.files.owners.size(); ++i)
+        s.members[s.files.owners[i]].block_maps.push_back(std::move(maps[i]));
+      s.files.pending = false;
+      s.files.done = s.files.total;
+      // The sim part may be done already: the next tick completes the job.
+    },
+    [=](file_failed_atom, std::string& message) {
+      if (!self->state.ending)
+        fail(self, std::move(message));
+    },
   };
 }
 

@@ -6,13 +6,16 @@
 /// Lifecycle: spawned with the job already recorded (JobState 4, "Queued"). On `run`, a
 /// collection job first reserves its members one after another in ascending Name order,
 /// each through that member's own FIFO queue, so overlapping collections never deadlock.
-/// With every machine held, it scans all their disks with the sim backend and persists
-/// each PercentComplete change. Finally it commits everything together with the job's
+/// With every machine held, it scans their sim-backed disks (a timed model) and, for an RCT
+/// job, reads their file-backed disks with change tracking on the file backend's threads
+/// (one fingerprint map each), and persists each PercentComplete change of the combined
+/// bytes done. Finally it commits everything together with the job's
 /// completion, in one transaction: the reference point, or the collection reference point
 /// and all its members. Otherwise it records Exception and nothing else. It answers `run`
 /// once the terminal state is committed, releases its members, and exits. It never
 /// blocks: progress is driven by its own delayed `progress` messages.
 
+#include "actors/file_scan.hpp"
 #include "actors/messages.hpp"
 #include "actors/runtime_settings.hpp"
 #include "actors/sim_scan.hpp"
@@ -33,6 +36,17 @@ struct job_member {
                                      ///< for a collection job
   system_actor owner;                ///< collection jobs: the system actor to reserve
   bool reserved = false;             ///< the member's reservation was granted
+  /// Fingerprint maps of its file-backed disks, once the file scan is done.
+  std::vector<protocol::disk_block_map> block_maps;
+};
+
+/// The part of a job's work done by reading files (`file_scan.hpp`), next to the sim scan.
+struct job_file_work {
+  std::vector<std::size_t> owners; ///< member index of each scanned disk, in scan order
+  std::uint64_t total = 0;         ///< bytes to read (the registered sizes until the scan says)
+  std::uint64_t done = 0;          ///< bytes read so far
+  bool pending = false;            ///< the scan runs: the job cannot complete yet
+  scan_cancel_flag cancel = std::make_shared<std::atomic<bool>>(false);
 };
 
 /// State of a job actor. Touched only by the actor itself.
@@ -40,12 +54,17 @@ struct job_actor_state {
   // Not an aggregate: CAF would otherwise try to build the state from the actor pointer
   // (C++20 parenthesized aggregate initialisation of the first member).
   job_actor_state() = default;
+  job_actor_state(const job_actor_state&) = delete;
+  job_actor_state& operator=(const job_actor_state&) = delete;
+  /// A job going away (finished, cancelled or taken down) stops its file scan.
+  ~job_actor_state() { files.cancel->store(true); }
 
   protocol::job_record record;
   std::vector<job_member> members; ///< one for a system job; by ascending name for a collection
   persistence::store_actor store;
   runtime_settings settings;
-  sim_plan plan; ///< fixed once every member is held
+  sim_plan plan; ///< of the sim-backed disks; fixed once every member is held
+  job_file_work files;
   std::chrono::steady_clock::time_point run_started;
   caf::response_promise done;      ///< answers `run`
   caf::response_promise cancelled; ///< answers `cancel`

@@ -45,6 +45,7 @@ protocol::return_code to_return_code(op_errc code) {
   using protocol::return_code;
   switch (code) {
   case op_errc::not_found:
+  case op_errc::file_not_found:
   case op_errc::invalid_parameter:
   case op_errc::conflict:
     return return_code::invalid_parameter;

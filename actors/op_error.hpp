@@ -21,6 +21,8 @@ enum class op_errc : std::uint8_t {
   conflict,          ///< the resource already exists (REST 409)
   failed,            ///< internal failure, e.g. the store could not commit (CIM 2, REST 500)
   timeout,           ///< the owner did not answer in time (CIM 3, REST 503)
+  file_not_found,    ///< a disk's image file is missing (CIM 4; GetVirtualDiskChanges
+                     ///< 32779; REST 404)
 };
 
 caf::error make_error(op_errc code, std::string message, std::string field = {});

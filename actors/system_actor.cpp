@@ -16,6 +16,15 @@ using protocol::job_record;
 using self_ptr = system_actor::stateful_pointer<system_actor_state>;
 
 caf::error check_can_take(const protocol::system_info& info, protocol::rp_kind kind) {
+  // Replica log tracking is a sim-backend feature: the file backend tracks changes only
+  // through fingerprints (RCT).
+  auto file_disk = std::find_if(info.disks.begin(), info.disks.end(),
+                                [](const protocol::disk& d) { return d.backend == "file"; });
+  if (kind == protocol::rp_kind::log && file_disk != info.disks.end())
+    return make_error(op_errc::not_supported,
+                      "disk '" + file_disk->id + "' of system '" + info.name +
+                        "' is file-backed: log-based reference points need the sim backend",
+                      "ReferencePointType");
   if (kind == protocol::rp_kind::log && !info.replication_enabled)
     return make_error(op_errc::invalid_state,
                       "system '" + info.name +
@@ -64,7 +73,7 @@ void run_next(self_ptr self) {
 void enqueue(self_ptr self, job_record rec) {
   auto& st = self->state;
   auto id = rec.id;
-  std::vector<job_member> members{{st.info.name, st.info.disks, {}, false}};
+  std::vector<job_member> members{{st.info.name, st.info.disks, {}, false, {}}};
   auto job = self->spawn(job_actor_impl, std::move(rec), std::move(members), st.store, st.settings);
   st.queue.push_back({std::move(id), std::move(job), {}});
   run_next(self);

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "protocol/block_map.hpp"
+
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -90,6 +92,17 @@ std::optional<std::string> set_integer(const toml::node& n, config& cfg) {
 constexpr std::int64_t int64_max = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t uint32_max = std::numeric_limits<std::uint32_t>::max();
 constexpr std::int64_t max_threads = 256;
+
+/// `[backend.file] block_size`: a power of two that `protocol::valid_block_size` accepts.
+std::optional<std::string> set_block_size(const toml::node& n, config& cfg) {
+  const auto* v = n.as_integer();
+  if (v == nullptr || v->get() < 0 ||
+      !protocol::valid_block_size(static_cast<std::uint64_t>(v->get())))
+    return expected("a power of two from " + std::to_string(protocol::min_block_size) + " to " +
+                    std::to_string(protocol::max_block_size));
+  cfg.file_block_size = static_cast<std::uint32_t>(v->get());
+  return std::nullopt;
+}
 
 /// A string member; `valid` decides, `what` describes a valid value.
 template <auto member, bool (*valid)(std::string_view), const std::string_view* what>
@@ -213,6 +226,12 @@ constexpr key_spec key_specs[] = {
   {"backend.sim", "bytes_per_second", set_integer<&config::sim_bytes_per_second, 1, int64_max>},
   {"backend.sim", "progress_interval_ms",
    set_integer<&config::sim_progress_interval_ms, 1, uint32_max>},
+  {"backend.file", "block_size", set_block_size},
+  {"backend.file", "fingerprint_threads",
+   set_integer<&config::file_fingerprint_threads, 1, max_threads>},
+  {"backend.file", "query_threads", set_integer<&config::file_query_threads, 1, max_threads>},
+  {"backend.file", "max_query_bytes",
+   set_integer<&config::file_max_query_bytes, protocol::min_block_size, int64_max>},
   {"events", "retention", set_integer<&config::event_retention, 1, int64_max>},
   {"events", "queue_limit", set_integer<&config::event_queue_limit, 1, uint32_max>},
   {"events", "max_subscribers", set_integer<&config::event_max_subscribers, 1, uint32_max>},

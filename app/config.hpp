@@ -46,6 +46,11 @@ struct config {
   // [backend.sim]
   std::uint64_t sim_bytes_per_second = 4294967296;
   std::uint32_t sim_progress_interval_ms = 100;
+  // [backend.file]
+  std::uint32_t file_block_size = 65536;           ///< of new fingerprint maps
+  std::uint32_t file_fingerprint_threads = 2;      ///< disks read at once
+  std::uint32_t file_query_threads = 2;            ///< changed-range queries at once
+  std::uint64_t file_max_query_bytes = 1073741824; ///< read per changed-range call at most
   // [events]
   std::uint64_t event_retention = 100000;
   std::uint32_t event_queue_limit = 10000;  ///< live events a subscriber may have waiting

@@ -1,6 +1,9 @@
 #include "app/daemon.hpp"
 
+#include "actors/changes_actor.hpp"
+#include "actors/file_disks.hpp"
 #include "actors/inventory_actor.hpp"
+#include "actors/op_error.hpp"
 #include "app/inventory_file.hpp"
 #include "app/recovery.hpp"
 #include "persistence/database.hpp"
@@ -44,19 +47,50 @@ struct prepared_store {
   recovered_jobs jobs;
 };
 
-std::variant<prepared_store, std::string> prepare_store(const config& cfg) {
+/// The file backend when a storage root is configured; null when none is; a reason when the
+/// root is unusable.
+std::variant<std::shared_ptr<actors::file_backend>, std::string>
+open_file_backend(const config& cfg) {
+  if (cfg.root.empty())
+    return std::shared_ptr<actors::file_backend>{};
+  auto root = actors::storage_root::open(cfg.root);
+  if (auto* err = std::get_if<std::string>(&root))
+    return "[storage] root: " + *err;
+  actors::file_backend_settings s;
+  s.block_size = cfg.file_block_size;
+  s.fingerprint_threads = cfg.file_fingerprint_threads;
+  s.query_threads = cfg.file_query_threads;
+  s.max_query_bytes = cfg.file_max_query_bytes;
+  return std::make_shared<actors::file_backend>(std::move(std::get<actors::storage_root>(root)), s);
+}
+
+/// Seeds the inventory file's systems, checking their file-backed disks as a registration
+/// through the API would.
+std::optional<std::string> seed_from_file(const config& cfg, persistence::database& writer,
+                                          const actors::file_backend* files,
+                                          protocol::timestamp_us now) {
+  auto seed = load_inventory_file(cfg.inventory);
+  if (auto* err = std::get_if<std::string>(&seed))
+    return *err;
+  auto& systems = std::get<0>(seed);
+  for (auto& s : systems)
+    if (auto err = actors::register_file_disks(files, s))
+      return cfg.inventory + ": system '" + s.name + "': " + actors::describe(err).message;
+  auto added = seed_inventory(writer, systems, now);
+  log_info(cfg, "inventory: " + std::to_string(added) + " system(s) added");
+  return std::nullopt;
+}
+
+std::variant<prepared_store, std::string> prepare_store(const config& cfg,
+                                                        const actors::file_backend* files) {
   try {
     auto sync =
       cfg.synchronous == "full" ? persistence::sync_mode::full : persistence::sync_mode::normal;
     auto writer = persistence::database::open(cfg.db, false, sync);
     auto now = protocol::now_us();
-    if (!cfg.inventory.empty()) {
-      auto seed = load_inventory_file(cfg.inventory);
-      if (auto* err = std::get_if<std::string>(&seed))
+    if (!cfg.inventory.empty())
+      if (auto err = seed_from_file(cfg, writer, files, now))
         return *err;
-      auto added = seed_inventory(writer, std::get<0>(seed), now);
-      log_info(cfg, "inventory: " + std::to_string(added) + " system(s) added");
-    }
     auto jobs = recover_jobs(writer, now);
     if (jobs.interrupted > 0 || !jobs.queued.empty())
       log_info(cfg, "recovery: " + std::to_string(jobs.queued.size()) + " queued job(s) resumed, " +
@@ -74,8 +108,10 @@ std::variant<prepared_store, std::string> prepare_store(const config& cfg) {
   }
 }
 
-actors::runtime_settings settings_of(const config& cfg) {
+actors::runtime_settings settings_of(const config& cfg,
+                                     std::shared_ptr<actors::file_backend> files) {
   actors::runtime_settings s;
+  s.files = std::move(files);
   s.sim_bytes_per_second = cfg.sim_bytes_per_second;
   s.sim_progress_interval = std::chrono::milliseconds{cfg.sim_progress_interval_ms};
   s.time_before_removal_s = cfg.time_before_removal_s;
@@ -91,7 +127,12 @@ web::server_limits limits_of(const config& cfg) {
 } // namespace
 
 int run_daemon(const config& cfg) {
-  auto prepared = prepare_store(cfg);
+  auto backend = open_file_backend(cfg);
+  if (auto* err = std::get_if<std::string>(&backend))
+    return fail(*err);
+  // Declared before the actor system: its threads are joined (`stop`) before the actors go.
+  auto files = std::get<std::shared_ptr<actors::file_backend>>(std::move(backend));
+  auto prepared = prepare_store(cfg, files.get());
   if (auto* err = std::get_if<std::string>(&prepared))
     return fail(*err);
   auto& store_files = std::get<prepared_store>(prepared);
@@ -118,7 +159,8 @@ int run_daemon(const config& cfg) {
     persistence::store_events{.sink = hub_actor, .retention = cfg.event_retention});
   auto query = persistence::spawn_query_actor(sys, std::move(store_files.reader));
   auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
-                             std::move(store_files.collections), store, settings_of(cfg));
+                             std::move(store_files.collections), store, settings_of(cfg, files));
+  auto changes = actors::spawn_changes_actor(sys, query, files);
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));
@@ -130,6 +172,7 @@ int run_daemon(const config& cfg) {
   }
   auto stop_actors = [&] {
     caf::anon_send_exit(inventory, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(changes, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(query, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(hub_actor, caf::exit_reason::user_shutdown);
@@ -139,6 +182,7 @@ int run_daemon(const config& cfg) {
     web::gateway_context{.system = sys,
                          .inventory = inventory,
                          .query = query,
+                         .changes = changes,
                          .store = store,
                          .method_timeout = std::chrono::milliseconds{cfg.method_timeout_ms},
                          .auth_tokens = cfg.auth_tokens,
@@ -152,6 +196,8 @@ int run_daemon(const config& cfg) {
   if (auto err = server.listen(cfg.listen.host, cfg.listen.port)) {
     ctx.reset();
     stop_actors();
+    if (files)
+      files->stop();
     return fail(*err);
   }
   auto shown = cfg.listen;
@@ -173,6 +219,9 @@ int run_daemon(const config& cfg) {
     t.join();
   ctx.reset(); // the only strong reference: queued Asio handlers must not keep actors alive
   stop_actors();
+  // Job actors going down cancel their scans; running reads end at their next check.
+  if (files)
+    files->stop();
   log_info(cfg, "stopped");
   return 0;
 }

@@ -193,6 +193,14 @@ struct database::impl {
         select_rp_disks(db, "SELECT disk_id, rct_id FROM rp_disks WHERE rp_key = :rp_key"
                             " ORDER BY ordinal"),
         delete_rp(db, "DELETE FROM reference_points WHERE id = :id RETURNING collection_rp_id"),
+        insert_block_map(db, "INSERT INTO block_maps (rp_key, ordinal, path, map)"
+                             " VALUES (:rp_key, :ordinal, :path, :map)"),
+        select_tracked_disk(db, "SELECT r.id AS rp_id, r.system_name, d.disk_id, d.rct_id,"
+                                " m.path, m.map FROM rp_disks d"
+                                " JOIN reference_points r ON r.rp_key = d.rp_key"
+                                " LEFT JOIN block_maps m"
+                                " ON m.rp_key = d.rp_key AND m.ordinal = d.ordinal"
+                                " WHERE d.rct_id = :rct_id"),
         upsert_collection(db,
                           "INSERT INTO collections (id, element_name, created_at)"
                           " VALUES (:id, :element_name, :created_at)"
@@ -462,6 +470,14 @@ struct database::impl {
       }
       stmt->exec();
     }
+    for (const auto& m : rp.block_maps) {
+      use stmt(insert_block_map);
+      stmt->bind(":rp_key", rp_key);
+      bind_int(*stmt, ":ordinal", m.ordinal);
+      stmt->bind(":path", m.path);
+      stmt->bind(":map", m.map.data(), static_cast<int>(m.map.size()));
+      stmt->exec();
+    }
   }
 
   void write_collection_rp(const collection_reference_point& rpc,
@@ -674,6 +690,8 @@ struct database::impl {
   SQLite::Statement select_all_rps;
   SQLite::Statement select_rp_disks;
   SQLite::Statement delete_rp;
+  SQLite::Statement insert_block_map;
+  SQLite::Statement select_tracked_disk;
 
   SQLite::Statement upsert_collection;
   SQLite::Statement delete_collection_members;
@@ -1066,6 +1084,31 @@ std::optional<reference_point> database::get_reference_point(const std::string& 
     return impl_->read_reference_point(*stmt);
   } catch (const SQLite::Exception& e) {
     fail("cannot read reference point '" + id + "'", e);
+  }
+}
+
+std::optional<tracked_disk> database::find_tracked_disk(const std::string& rct_id) {
+  try {
+    use stmt(impl_->select_tracked_disk);
+    stmt->bind(":rct_id", rct_id);
+    if (!stmt->executeStep()) {
+      return std::nullopt;
+    }
+    tracked_disk out;
+    out.rp_id = stmt->getColumn("rp_id").getString();
+    out.system_name = stmt->getColumn("system_name").getString();
+    out.disk_id = optional_text(stmt->getColumn("disk_id"));
+    out.rct_id = rct_id;
+    if (!stmt->isColumnNull("map")) {
+      out.file_backed = true;
+      out.path = stmt->getColumn("path").getString();
+      auto map = stmt->getColumn("map");
+      out.map.assign(static_cast<const char*>(map.getBlob()),
+                     static_cast<std::size_t>(map.getBytes()));
+    }
+    return out;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read the disk of RCT ID '" + rct_id + "'", e);
   }
 }
 

@@ -60,6 +60,19 @@ struct job_state_count {
   friend bool operator==(const job_state_count&, const job_state_count&) = default;
 };
 
+/// A disk of an RCT reference point, found by its RCT ID, with its fingerprint map when
+/// the disk is file-backed (`database::find_tracked_disk`).
+struct tracked_disk {
+  std::string rp_id;
+  std::string system_name;
+  std::string disk_id;
+  std::string rct_id;
+  bool file_backed = false; ///< a fingerprint map is stored
+  std::string path;         ///< file-backed: the image path as registered
+  std::string map;          ///< file-backed: the stored map, not verified here
+  friend bool operator==(const tracked_disk&, const tracked_disk&) = default;
+};
+
 /// `PRAGMA synchronous`. With WAL, `normal` may lose the last commits on power loss (never
 /// on a process crash) but never corrupts; `full` syncs every commit.
 enum class sync_mode { normal, full };
@@ -180,6 +193,9 @@ public:
   std::vector<protocol::job_record> load_unfinished_jobs();
 
   std::optional<protocol::reference_point> get_reference_point(const std::string& id);
+
+  /// The disk whose RCT ID is `rct_id` (exact match), with its fingerprint map if any.
+  std::optional<tracked_disk> find_tracked_disk(const std::string& rct_id);
 
   /// Reference points of the system named `system_name`, in the order they were stored
   /// (oldest first); an empty name lists every reference point.

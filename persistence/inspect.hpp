@@ -3,6 +3,7 @@
 /// (locally and, once the types are registered, across nodes). Found by ADL, so they live
 /// in the model's namespace; the model itself stays free of CAF.
 
+#include "protocol/block_map.hpp"
 #include "protocol/model.hpp"
 
 #include <caf/detail/scope_guard.hpp>
@@ -43,8 +44,18 @@ typename Inspector::result_type inspect(Inspector& f, system_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reference_point& x) {
   return f(caf::meta::type_name("refpoint::reference_point"), x.id, x.system_name, x.element_name,
-           x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id,
-           x.collection_rp_id);
+           x.kind, x.consistency, x.disk_ids, x.rct_ids, x.created_at, x.job_id, x.collection_rp_id,
+           x.block_maps);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, byte_range& x) {
+  return f(caf::meta::type_name("refpoint::byte_range"), x.offset, x.length);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, disk_block_map& x) {
+  return f(caf::meta::type_name("refpoint::disk_block_map"), x.ordinal, x.path, x.map);
 }
 
 template <class Inspector>

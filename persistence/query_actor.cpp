@@ -57,6 +57,10 @@ query_actor::behavior_type query(query_pointer self, database db) {
       return guarded(
         [&] { return found(self->state.db->get_reference_point(id), "reference point", id); });
     },
+    [self](find_tracked_disk_atom, const std::string& rct_id) -> caf::result<tracked_disk> {
+      return guarded(
+        [&] { return found(self->state.db->find_tracked_disk(rct_id), "RCT ID", rct_id); });
+    },
     [self](list_rps_atom,
            const std::string& system_name) -> caf::result<std::vector<protocol::reference_point>> {
       return guarded([&]() -> caf::result<std::vector<protocol::reference_point>> {

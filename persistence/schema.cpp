@@ -156,6 +156,19 @@ CREATE TABLE events (
   payload TEXT NOT NULL
 );
 )sql",
+  // 4: fingerprint maps of file-backed disks, and finding a disk by its RCT ID.
+  R"sql(
+-- One row per file-backed disk of an RCT reference point; `ordinal` is that disk's row in
+-- rp_disks. `map` is self-checking (header and checksum, protocol/block_map.hpp).
+CREATE TABLE block_maps (
+  rp_key INTEGER NOT NULL REFERENCES reference_points(rp_key) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL,
+  path TEXT NOT NULL,
+  map BLOB NOT NULL,
+  PRIMARY KEY (rp_key, ordinal)
+);
+CREATE UNIQUE INDEX rp_disks_by_rct_id ON rp_disks (rct_id) WHERE rct_id IS NOT NULL;
+)sql",
 };
 
 } // namespace

@@ -59,6 +59,7 @@ using count_jobs_atom = caf::atom_constant<caf::atom("cntjobs")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using list_events_atom = caf::atom_constant<caf::atom("lsevents")>;
 using event_bounds_atom = caf::atom_constant<caf::atom("evbounds")>;
+using find_tracked_disk_atom = caf::atom_constant<caf::atom("findrct")>;
 
 /// Store failures, as `caf::error` values (category atom "store").
 enum class store_errc : std::uint8_t {
@@ -95,6 +96,12 @@ typename Inspector::result_type inspect(Inspector& f, store_stats& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_state_count& x) {
   return f(caf::meta::type_name("refpoint::job_state_count"), x.state, x.jobs, x.not_started);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tracked_disk& x) {
+  return f(caf::meta::type_name("refpoint::tracked_disk"), x.rp_id, x.system_name, x.disk_id,
+           x.rct_id, x.file_backed, x.path, x.map);
 }
 
 template <class Inspector>
@@ -182,6 +189,8 @@ using query_actor = caf::typed_actor<
   caf::replies_to<get_system_atom, std::string>::with<protocol::system_info>,
   caf::replies_to<list_systems_atom>::with<std::vector<protocol::system_info>>,
   caf::replies_to<get_rp_atom, std::string>::with<protocol::reference_point>,
+  /// The disk with that RCT ID and its fingerprint map (`database::find_tracked_disk`).
+  caf::replies_to<find_tracked_disk_atom, std::string>::with<tracked_disk>,
   /// Reference points of one system (by name), oldest first; empty name: all of them.
   caf::replies_to<list_rps_atom, std::string>::with<std::vector<protocol::reference_point>>,
   caf::replies_to<get_collection_atom, std::string>::with<protocol::collection_info>,

@@ -37,6 +37,15 @@ struct system_info {
   friend bool operator==(const system_info&, const system_info&) = default;
 };
 
+/// The fingerprint map of one file-backed disk of an RCT reference point (DESIGN §7), as
+/// stored: written together with its reference point and removed with it.
+struct disk_block_map {
+  std::uint32_t ordinal = 0; ///< which entry of `disk_ids`/`rct_ids` it belongs to
+  std::string path;          ///< the disk's image path as registered
+  std::string map;           ///< `encode_block_map` of the fingerprints
+  friend bool operator==(const disk_block_map&, const disk_block_map&) = default;
+};
+
 /// A virtual-system reference point (`Msvm_VirtualSystemReferencePoint`).
 struct reference_point {
   std::string id;          ///< InstanceID, GUID
@@ -51,6 +60,9 @@ struct reference_point {
   /// The collection reference point this one belongs to (empty when taken alone). Such a
   /// member is destroyed only together with its collection reference point.
   std::string collection_rp_id;
+  /// Fingerprint maps of its file-backed disks. Only filled when it is created (the store
+  /// writes them); reads leave it empty: maps are read one at a time by RCT ID.
+  std::vector<disk_block_map> block_maps;
   friend bool operator==(const reference_point&, const reference_point&) = default;
 };
 

@@ -13,6 +13,7 @@
 #include "protocol/object_path.hpp"
 #include "web/actor_call.hpp"
 #include "web/cim_associations.hpp"
+#include "web/disk_changes_routes.hpp"
 #include "web/exchange.hpp"
 #include "web/job_control.hpp"
 
@@ -220,6 +221,11 @@ bool route_post(const exchange_ptr& ex, const std::vector<std::string>& p) {
       get_error(ex, std::move(id), true);
     else
       return false;
+    return true;
+  }
+  if (p.size() == 2 && iequals(p[0], "Msvm_ImageManagementService") &&
+      iequals(p[1], "GetVirtualDiskChanges")) {
+    get_virtual_disk_changes(ex);
     return true;
   }
   if (p.size() == 2 && iequals(p[1], "DestroyReferencePoint")) {

@@ -8,6 +8,7 @@
 /// authentication of the protected paths, then its route. Every response, whoever builds
 /// it, gets the CORS headers of an allowed origin and is counted in the metrics.
 
+#include "actors/changes_actor.hpp"
 #include "actors/event_hub.hpp"
 #include "actors/messages.hpp"
 #include "persistence/store_messages.hpp"
@@ -30,6 +31,7 @@ struct gateway_context {
   caf::actor_system& system;
   actors::inventory_actor inventory;
   persistence::query_actor query;
+  actors::changes_actor changes;  ///< changed-range queries of file-backed disks
   persistence::store_actor store; ///< asked only for its counters (`/metrics`)
   std::chrono::milliseconds method_timeout{5000};
   /// Bearer tokens accepted on `/cim`, `/api` and `/metrics` (`web/auth.hpp`); empty: none

@@ -40,6 +40,7 @@ http::status http_status_of(actors::op_errc code) {
   using actors::op_errc;
   switch (code) {
   case op_errc::not_found:
+  case op_errc::file_not_found:
     return http::status::not_found;
   case op_errc::invalid_parameter:
   case op_errc::invalid_type:

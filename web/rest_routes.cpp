@@ -4,6 +4,7 @@
 #include "protocol/cim_datetime.hpp"
 #include "protocol/job_query.hpp"
 #include "protocol/rest_json.hpp"
+#include "web/disk_changes_routes.hpp"
 #include "web/job_control.hpp"
 #include "web/rest_support.hpp"
 
@@ -113,6 +114,11 @@ bool route_rest(const exchange_ptr& ex) {
                                            persistence::get_rp_atom::value, id);
                  },
                .del = [=] { destroy(ex, id, false); }});
+    return true;
+  }
+  if (p.size() == 3 && p[0] == "reference-points" && p[2] == "changes") {
+    auto id = canonical_id(p[1]);
+    serve(ex, {.get = [=] { get_reference_point_changes(ex, id); }});
     return true;
   }
   if (p.size() == 1 && p[0] == "jobs") {

@@ -5,12 +5,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -410,6 +412,44 @@ TEST_F(FingerprintFile, WriteDuringEveryAttemptFails) {
                            "' changed while it was being read (3 attempts); stop writing to it "
                            "and try again");
   EXPECT_EQ(seed, 5u) << "one write per attempt";
+}
+
+TEST_F(FingerprintFile, AModificationTimeInTheFutureDoesNotHoldItUp) {
+  const auto path = root_dir() / "a.img";
+  auto content = pattern(1U << 20U, 1);
+  write_file(path, content);
+  fs::last_write_time(path, fs::file_time_type::clock::now() + std::chrono::hours(24));
+  // The ctime is now, though: wait out the quiet period that it asks for.
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  auto file = open("a.img");
+  block_hasher hasher(65536);
+  auto map = fingerprint_file(file, hasher, {}, {1, std::chrono::milliseconds(20)});
+  ASSERT_TRUE(std::holds_alternative<block_map>(map)) << std::get<file_error>(map).message;
+  EXPECT_EQ(std::get<block_map>(map), expected_map(content, 65536));
+}
+
+TEST_F(FingerprintFile, AFileStillBeingWrittenWhenTheWaitEndsIsNotRead) {
+  const auto path = root_dir() / "a.img";
+  write_file(path, pattern(1U << 20U, 1));
+  std::atomic<bool> stop{false};
+  std::thread writer{[&] {
+    for (std::uint64_t seed = 2; !stop; ++seed) {
+      overwrite(path, 10, pattern(100, seed));
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }};
+  auto file = open("a.img");
+  block_hasher hasher(65536);
+  int reads = 0;
+  fingerprint_observer observer;
+  observer.progress = [&](std::uint64_t, std::uint64_t) { ++reads; };
+  // A quiet period far longer than the writer's pauses, even on a busy machine.
+  auto map = fingerprint_file(file, hasher, observer, {2, std::chrono::milliseconds(200)});
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(std::holds_alternative<file_error>(map));
+  EXPECT_EQ(std::get<file_error>(map).what, file_error::kind::changed);
+  EXPECT_EQ(reads, 0) << "never quiet: no attempt read the file";
 }
 
 // --- compare_file -------------------------------------------------------------------

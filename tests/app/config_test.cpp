@@ -120,6 +120,10 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.method_timeout_ms, 5000u);
   EXPECT_EQ(cfg.sim_bytes_per_second, 4294967296u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 100u);
+  EXPECT_EQ(cfg.file_block_size, 65536u);
+  EXPECT_EQ(cfg.file_fingerprint_threads, 2u);
+  EXPECT_EQ(cfg.file_query_threads, 2u);
+  EXPECT_EQ(cfg.file_max_query_bytes, 1073741824u);
   EXPECT_EQ(cfg.event_retention, 100000u);
   EXPECT_EQ(cfg.event_queue_limit, 10000u);
   EXPECT_EQ(cfg.event_max_subscribers, 4096u);
@@ -165,6 +169,11 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "[backend.sim]",
                            "bytes_per_second = ",
                            "progress_interval_ms = ",
+                           "[backend.file]",
+                           "block_size = ",
+                           "fingerprint_threads = ",
+                           "query_threads = ",
+                           "max_query_bytes = ",
                            "[events]",
                            "retention = ",
                            "queue_limit = ",
@@ -202,6 +211,11 @@ method_timeout_ms = 250
 [backend.sim]
 bytes_per_second = 1000
 progress_interval_ms = 20
+[backend.file]
+block_size = 4096
+fingerprint_threads = 3
+query_threads = 4
+max_query_bytes = 8192
 [events]
 retention = 50
 queue_limit = 64
@@ -228,6 +242,10 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.method_timeout_ms, 250u);
   EXPECT_EQ(cfg.sim_bytes_per_second, 1000u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 20u);
+  EXPECT_EQ(cfg.file_block_size, 4096u);
+  EXPECT_EQ(cfg.file_fingerprint_threads, 3u);
+  EXPECT_EQ(cfg.file_query_threads, 4u);
+  EXPECT_EQ(cfg.file_max_query_bytes, 8192u);
   EXPECT_EQ(cfg.event_retention, 50u);
   EXPECT_EQ(cfg.event_queue_limit, 64u);
   EXPECT_EQ(cfg.event_max_subscribers, 9u);
@@ -368,6 +386,10 @@ TEST(ConfigFileErrors, EveryKeyRejectsAWrongType) {
     {"jobs", "method_timeout_ms"},
     {"backend.sim", "bytes_per_second"},
     {"backend.sim", "progress_interval_ms"},
+    {"backend.file", "block_size"},
+    {"backend.file", "fingerprint_threads"},
+    {"backend.file", "query_threads"},
+    {"backend.file", "max_query_bytes"},
     {"events", "retention"},
     {"events", "queue_limit"},
     {"events", "max_subscribers"},
@@ -398,6 +420,9 @@ TEST(ConfigFileErrors, OutOfRangeIntegersAreRejected) {
          "[jobs]\nmethod_timeout_ms = 4294967296",
          "[backend.sim]\nbytes_per_second = 0",
          "[backend.sim]\nprogress_interval_ms = 0",
+         "[backend.file]\nfingerprint_threads = 0",
+         "[backend.file]\nquery_threads = 257",
+         "[backend.file]\nmax_query_bytes = 4095",
          "[events]\nretention = 0",
          "[events]\nqueue_limit = 0",
          "[events]\nmax_subscribers = 0",
@@ -408,6 +433,17 @@ TEST(ConfigFileErrors, OutOfRangeIntegersAreRejected) {
        }) {
     EXPECT_THAT(toml_error(doc), HasSubstr("expected an integer from")) << doc;
   }
+}
+
+TEST(ConfigFileErrors, BlockSizeIsAPowerOfTwoInRange) {
+  for (const char* doc :
+       {"[backend.file]\nblock_size = 0", "[backend.file]\nblock_size = 2048",
+        "[backend.file]\nblock_size = 65535", "[backend.file]\nblock_size = 33554432"})
+    EXPECT_EQ(toml_error(doc), "t.toml: [backend.file] block_size: expected a power of two from "
+                               "4096 to 16777216, got " +
+                                 std::string{std::string_view{doc}.substr(28)})
+      << doc;
+  EXPECT_EQ(parse_toml("[backend.file]\nblock_size = 16777216").file_block_size, 16777216u);
 }
 
 TEST(ConfigFileErrors, FloatsAndStringsAreNotIntegers) {
@@ -481,7 +517,7 @@ TEST(ConfigFileErrors, UnknownKeysAreNamed) {
 
 TEST(ConfigFileErrors, UnknownTablesAreNamed) {
   EXPECT_EQ(toml_error("[logging]\nlevel = \"info\""), "t.toml: [logging]: unknown table");
-  EXPECT_EQ(toml_error("[backend.file]\nblock = 1"), "t.toml: [backend.file]: unknown table");
+  EXPECT_EQ(toml_error("[backend.nfs]\nblock = 1"), "t.toml: [backend.nfs]: unknown table");
   EXPECT_EQ(toml_error("[server.tls]"), "t.toml: [server.tls]: unknown table");
 }
 

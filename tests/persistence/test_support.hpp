@@ -96,7 +96,9 @@ inline protocol::reference_point sample_rp(std::string id, std::string system, s
   rp.kind = protocol::rp_kind::rct;
   rp.consistency = protocol::consistency_level::crash;
   rp.disk_ids = {"disk-c", "disk-a", "disk-b"};
-  rp.rct_ids = {"rctX:3c:00000003", "rctX:1a:00000001", "rctX:2b:00000002"};
+  // RCT IDs are unique across reference points, as real ones are.
+  rp.rct_ids = {"rctX:" + rp.id + ":00000003", "rctX:" + rp.id + ":00000001",
+                "rctX:" + rp.id + ":00000002"};
   rp.created_at = 1'700'000'000'500'000;
   rp.job_id = std::move(job_id);
   return rp;
