@@ -9,10 +9,14 @@
 #            jobs run vs bench_ws_broadcaster's deliveries/s (goal >= 0.7), p99 latency
 #   memory   resident memory with 100,000 machines seeded                    (goal < 1 GiB)
 #   restart  time from exec to "listening on" with 1,000,000 stored jobs     (goal < 5 s)
+#   fingerprint  file backend fingerprinting MiB/s of a 2 GiB image from page cache vs a
+#            plain 1 MiB-pread read (goal >= 0.8) and vs `xxhsum -H3` (goal >= 1.0)
+#   changes  seconds for the changed-range comparison loop over a 4 GiB image with 1% of
+#            its blocks rewritten (1 GiB per call, as refpointd's default), checked exact
 # Server and load generator alternate (two rounds each, best kept): ratios matter.
 # Takes about 5 minutes, 2.5 of them to seed the 1M-jobs database (only once when
 # BENCH_RESTART_DB names a file to keep).
-# Env: BENCH_FIGURES (default "get post store ws memory restart": the figures to measure),
+# Env: BENCH_FIGURES (default "get post store ws memory restart fingerprint changes"),
 #      BENCH_SECONDS (GET, default 10), BENCH_POST_SECONDS (default 5),
 #      BENCH_WS_SECONDS (default 5), BENCH_WS_CLIENTS (default 1000),
 #      BENCH_WS_POST_DELAY_MS (default 20: the pace of the jobs that make the events),
@@ -27,7 +31,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   "$root/scripts/build.sh" >/dev/null
 fi
 bin="${REFPOINT_BUILD_DIR:-$root/build}/bin"
-figures=" ${BENCH_FIGURES:-get post store ws memory restart} "
+figures=" ${BENCH_FIGURES:-get post store ws memory restart fingerprint changes} "
 get_seconds="${BENCH_SECONDS:-10}"
 post_seconds="${BENCH_POST_SECONDS:-5}"
 ws_seconds="${BENCH_WS_SECONDS:-5}"
@@ -410,6 +414,28 @@ if wants restart; then
   done
 fi
 
+# -- file backend: fingerprinting and changed ranges -------------------------------------
+figure() { awk -v n="$1" '$1 == n {print $2}' "$2"; }
+mib() { awk -v g="$1" 'BEGIN {printf "%d", g * 1024}'; }
+fp_ref=0
+fp_read=0
+fp_xxhsum=0
+if wants fingerprint; then
+  "$bin/bench_fingerprint" "$work" 2 >"$work/fingerprint.out"
+  fp_ref="$(mib "$(figure fingerprint "$work/fingerprint.out")")"
+  fp_read="$(mib "$(figure read "$work/fingerprint.out")")"
+  fp_xxhsum="$(mib "$(figure xxhsum "$work/fingerprint.out")")"
+  echo "bench: fingerprint: $(tr '\n' ' ' <"$work/fingerprint.out")" >&2
+fi
+changes_line=""
+if wants changes; then
+  "$bin/bench_fingerprint" changes "$work" 4 >"$work/changes.out"
+  changes_line="$(figure compare_seconds "$work/changes.out") s for 4 GiB,"
+  changes_line+=" $(figure blocks_found "$work/changes.out") changed blocks in"
+  changes_line+=" $(figure ranges_found "$work/changes.out") ranges"
+  echo "bench: changes: $(tr '\n' ' ' <"$work/changes.out")" >&2
+fi
+
 # -- table -------------------------------------------------------------------------------
 header() {
   printf '| %-48s | %9s | %9s | %5s | %7s | %-4s |\n' figure refpoint baseline ratio goal met?
@@ -446,6 +472,8 @@ wants memory && limit_row "RSS MiB, $machines machines vs none" "$mem_rss" "$mem
   1024 1024
 wants restart && limit_row "ms to listening, $restart_jobs jobs vs none" "$restart_ms" \
   "$restart_empty_ms" 5000
+wants fingerprint && row "fingerprint MiB/s vs plain read (2 GiB, cached)" "$fp_ref" "$fp_read" 0.8
+wants fingerprint && row "fingerprint MiB/s vs xxhsum -H3" "$fp_ref" "$fp_xxhsum" 1.0
 if wants ws; then
   latency() { # latency RESULT_LINE: "P50/P99 ms at R deliveries/s (C closed)", or n/a
     [ -n "$1" ] || {
@@ -460,6 +488,10 @@ if wants ws; then
     "bare Beast $(latency "$ws_base_line")"
   echo "WS p50/p99 latency, paced:     refpointd $(latency "$lat_ref_line")," \
     "bare Beast $(latency "$lat_base_line")"
+fi
+if wants changes; then
+  echo
+  echo "changes: $changes_line"
 fi
 if wants memory; then
   wants ws || echo
