@@ -9,6 +9,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -176,6 +177,36 @@ TEST_F(FileBackendTest, ReportsExactlyTheRewrittenBlocks) {
   auto later = take_rct(sys);
   EXPECT_TRUE(rest_changes(id_of(later)).empty());
   EXPECT_NE(rct_of(later), rct_of(rp));
+}
+
+TEST_F(FileBackendTest, ACollectionReferencePointFingerprintsEveryMember) {
+  write_image("a.img", 3 * block, 1);
+  write_image("b.img", 2 * block + 10, 2);
+  start_with_root();
+  auto a = create_file_system("a.img", "a-disk");
+  auto b = create_file_system("b.img", "b-disk");
+  auto coll = http().post("/api/v1/collections",
+                          R"({"elementName":"pair","members":[")" + a + R"(",")" + b + R"("]})",
+                          json_headers());
+  ASSERT_EQ(coll.status, 201u) << coll.body;
+  auto coll_id = std::string{coll.json().at("id").as_string()};
+  auto res = http().post("/api/v1/collections/" + coll_id + "/reference-points",
+                         R"({"type":"rct"})", json_headers());
+  ASSERT_EQ(res.status, 202u) << res.body;
+  EXPECT_EQ(wait_rest_job(std::string{res.json().at("id").as_string()}).at("state"), "completed");
+  auto rpcs = http().get("/api/v1/collections/" + coll_id + "/reference-points").json();
+  const auto& members = rpcs.at("items").at(0).at("memberIds").as_array();
+  ASSERT_EQ(members.size(), 2u);
+
+  overwrite("a.img", block, 1);
+  overwrite("b.img", 2 * block + 5, 1);
+  std::map<std::string, ranges> found;
+  for (const auto& m : members) {
+    auto rp = http().get("/api/v1/reference-points/" + std::string{m.as_string()}).json();
+    found[std::string{rp.at("systemId").as_string()}] = rest_changes(std::string{m.as_string()});
+  }
+  EXPECT_EQ(found[a], (ranges{{block, block}}));
+  EXPECT_EQ(found[b], (ranges{{2 * block, 10}}));
 }
 
 TEST_F(FileBackendTest, GrownAndTruncatedDisksStayCorrect) {
