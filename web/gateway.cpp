@@ -4,6 +4,7 @@
 #include "web/actor_call.hpp"
 #include "web/auth.hpp"
 #include "web/cors.hpp"
+#include "web/dashboard_assets.hpp"
 #include "web/exchange.hpp"
 #include "web/openapi_document.hpp"
 #include "web/route_template.hpp"
@@ -112,6 +113,36 @@ void serve_metrics(const exchange_ptr& ex) {
   });
 }
 
+/// The dashboard's files: public (the API calls the page makes carry the token), revalidated
+/// on every load (`no-cache` + `ETag`), and the page confined to its own origin by its CSP.
+void serve_dashboard_asset(const exchange_ptr& ex, const dashboard_asset& asset) {
+  if (ex->req.method() != http::verb::get) {
+    auto res = problem_response(ex->meta, http::status::method_not_allowed,
+                                "the dashboard answers GET only");
+    res.set(http::field::allow, "GET");
+    return ex->reply(std::move(res));
+  }
+  const bool fresh = ex->req[http::field::if_none_match] == asset.etag;
+  http_response res{fresh ? http::status::not_modified : http::status::ok, ex->meta.version};
+  res.set(http::field::cache_control, "no-cache");
+  res.set(http::field::etag, asset.etag);
+  res.keep_alive(ex->meta.keep_alive);
+  if (!fresh) {
+    res.set(http::field::content_type, asset.content_type);
+    res.set("X-Content-Type-Options", "nosniff");
+    if (asset.content_type.starts_with("text/html")) {
+      res.set("Content-Security-Policy",
+              "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+              "img-src 'self' data:; base-uri 'none'; form-action 'none'; "
+              "frame-ancestors 'none'");
+      res.set("Referrer-Policy", "no-referrer");
+    }
+    res.body() = std::string{asset.body};
+  }
+  res.prepare_payload();
+  ex->reply(std::move(res));
+}
+
 void dispatch(const exchange_ptr& ex) {
   const auto& ctx = *ex->ctx;
   if (is_preflight(ex->req)) {
@@ -142,6 +173,8 @@ void dispatch(const exchange_ptr& ex) {
   }
   if (p.size() == 1 && p[0] == "metrics")
     return serve_metrics(ex);
+  if (const auto* asset = find_dashboard_asset(p))
+    return serve_dashboard_asset(ex, *asset);
   if (p.size() >= 2 && p[0] == "cim" && p[1] == "v2" && route_cim(ex))
     return;
   if (p.size() >= 2 && p[0] == "api" && p[1] == "v1" && route_rest(ex))

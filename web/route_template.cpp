@@ -82,6 +82,8 @@ std::string route_template(http::verb method, const std::vector<std::string>& pa
   if (path.size() == 1 &&
       (path[0] == "healthz" || path[0] == "metrics" || path[0] == "openapi.json"))
     return "/" + path[0];
+  if (path.size() == 2 && path[0] == "dashboard")
+    return "/dashboard/{file}";
   if (path.size() >= 2 && path[0] == "cim" && path[1] == "v2")
     return cim_template(method, path);
   if (path.size() >= 3 && path[0] == "api" && path[1] == "v1") {

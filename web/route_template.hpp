@@ -17,7 +17,7 @@ namespace refpoint::web {
 /// `{systemId}` for a collection member). `/cim/v2/...` paths: `associators` and `references`
 /// as they are; otherwise by depth, `{class}`, `{class}/{method}` for POST or
 /// `{class}/{key}` for other methods, and `{class}/{key}/{method}`. Then `/healthz`,
-/// `/metrics`, `/openapi.json` and `/`; everything else `other`.
+/// `/metrics`, `/openapi.json`, `/` and `/dashboard/{file}`; everything else `other`.
 std::string route_template(http::verb method, const std::vector<std::string>& path);
 
 /// The method as a label: its name for the methods Beast knows, `other` for unknown ones.

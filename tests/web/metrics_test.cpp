@@ -50,10 +50,12 @@ TEST(RouteTemplate, EverythingElseIsOther) {
   EXPECT_EQ(route_template(verb::get, path{"metrics"}), "/metrics");
   EXPECT_EQ(route_template(verb::get, path{"openapi.json"}), "/openapi.json");
   EXPECT_EQ(route_template(verb::get, path{}), "/");
-  for (const auto& p :
-       {path{"favicon.ico"}, path{"api", "v1"}, path{"api", "v1", "nope"},
-        path{"api", "v1", "systems", "A", "nope"}, path{"api", "v2", "systems"}, path{"cim", "v2"},
-        path{"cim", "v2", "a", "b", "c", "d"}, path{"healthz", "x"}})
+  EXPECT_EQ(route_template(verb::get, path{"dashboard", "app.js"}), "/dashboard/{file}");
+  EXPECT_EQ(route_template(verb::get, path{"dashboard", "anything"}), "/dashboard/{file}");
+  for (const auto& p : {path{"favicon.ico"}, path{"api", "v1"}, path{"api", "v1", "nope"},
+                        path{"api", "v1", "systems", "A", "nope"}, path{"api", "v2", "systems"},
+                        path{"cim", "v2"}, path{"cim", "v2", "a", "b", "c", "d"},
+                        path{"healthz", "x"}, path{"dashboard"}, path{"dashboard", "a", "b"}})
     EXPECT_EQ(route_template(verb::get, p), "other") << p.size();
 }
 
