@@ -1,0 +1,95 @@
+// `refpoint collections list|show|create|delete|add-member|remove-member` (docs/CLI.md).
+
+#include "app/cli/commands.hpp"
+#include "app/cli/exit_codes.hpp"
+#include "app/cli/json_text.hpp"
+#include "app/cli/target.hpp"
+#include "app/cli/views.hpp"
+
+namespace refpoint::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+/// Prints a collection answer: its body with --json, else its fields.
+int show_collection(context& ctx, const api_answer& answer) {
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print_collection(ctx.out, answer.json.as_object());
+  return exit_ok;
+}
+
+/// PUT or DELETE of `collections/{ID}/members/{SYSTEM}`, both operands by id or name.
+int change_member(context& ctx, http_method method) {
+  auto collection = resolve_target(ctx, ctx.operands[0], target_kinds::collection);
+  if (auto* code = std::get_if<int>(&collection))
+    return *code;
+  auto system = resolve_target(ctx, ctx.operands[1], target_kinds::system);
+  if (auto* code = std::get_if<int>(&system))
+    return *code;
+  return show_collection(ctx, ctx.server.call(method, resource_path(std::get<target>(collection)) +
+                                                        "/members/" +
+                                                        url_encode(std::get<target>(system).id)));
+}
+
+} // namespace
+
+int collections_list(context& ctx) {
+  auto answer = ctx.server.get("/api/v1/collections");
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print_collections(ctx.out, array_at(answer.json.as_object(), "items"));
+  return exit_ok;
+}
+
+int collections_show(context& ctx) {
+  auto collection = resolve_target(ctx, ctx.operands[0], target_kinds::collection);
+  if (auto* code = std::get_if<int>(&collection))
+    return *code;
+  return show_collection(ctx, fetch_resource(ctx, std::get<target>(collection)));
+}
+
+int collections_create(context& ctx) {
+  json::object body{{"elementName", ctx.operands[0]}};
+  if (auto id = ctx.line.value("id"))
+    body["id"] = *id;
+  json::array members;
+  for (const auto& member : ctx.line.values("member")) {
+    auto system = resolve_target(ctx, member, target_kinds::system);
+    if (auto* code = std::get_if<int>(&system))
+      return *code;
+    members.emplace_back(std::get<target>(system).id);
+  }
+  body["members"] = std::move(members);
+  return show_collection(ctx, ctx.server.post("/api/v1/collections", body));
+}
+
+int collections_delete(context& ctx) {
+  auto collection = resolve_target(ctx, ctx.operands[0], target_kinds::collection);
+  if (auto* code = std::get_if<int>(&collection))
+    return *code;
+  const auto& id = std::get<target>(collection).id;
+  auto answer = ctx.server.del(resource_path(std::get<target>(collection)));
+  if (!answer)
+    return ctx.server.report(answer);
+  if (!ctx.json) // 204: with --json there is nothing to print
+    ctx.out << "deleted collection " << id << "\n";
+  return exit_ok;
+}
+
+int collections_add_member(context& ctx) {
+  return change_member(ctx, http_method::put);
+}
+
+int collections_remove_member(context& ctx) {
+  return change_member(ctx, http_method::del);
+}
+
+} // namespace refpoint::cli

@@ -1,0 +1,68 @@
+// `refpoint systems list|show|create` (docs/CLI.md).
+
+#include "app/cli/commands.hpp"
+#include "app/cli/disk_spec.hpp"
+#include "app/cli/exit_codes.hpp"
+#include "app/cli/json_text.hpp"
+#include "app/cli/target.hpp"
+#include "app/cli/views.hpp"
+
+namespace refpoint::cli {
+
+namespace json = boost::json;
+
+int systems_list(context& ctx) {
+  auto answer = ctx.server.get("/api/v1/systems");
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print_systems(ctx.out, array_at(answer.json.as_object(), "items"));
+  return exit_ok;
+}
+
+int systems_show(context& ctx) {
+  auto resolved = resolve_target(ctx, ctx.operands[0], target_kinds::system);
+  if (auto* code = std::get_if<int>(&resolved))
+    return *code;
+  auto answer = fetch_resource(ctx, std::get<target>(resolved));
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print_system(ctx.out, answer.json.as_object());
+  return exit_ok;
+}
+
+int systems_create(context& ctx) {
+  const auto name = ctx.line.value("name");
+  if (!name)
+    return ctx.usage_error("missing --name");
+  json::object body{{"elementName", *name}};
+  if (auto id = ctx.line.value("id"))
+    body["name"] = *id;
+  if (ctx.line.has("replication"))
+    body["replicationEnabled"] = true;
+  if (ctx.line.has("disabled"))
+    body["enabledState"] = "disabled";
+  json::array disks;
+  for (const auto& spec : ctx.line.values("disk")) {
+    auto disk = parse_disk_spec(spec);
+    if (auto* message = std::get_if<std::string>(&disk))
+      return ctx.usage_error(*message);
+    disks.push_back(std::move(std::get<json::object>(disk)));
+  }
+  body["disks"] = std::move(disks);
+  auto answer = ctx.server.post("/api/v1/systems", body);
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print_system(ctx.out, answer.json.as_object());
+  return exit_ok;
+}
+
+} // namespace refpoint::cli

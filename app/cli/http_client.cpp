@@ -1,0 +1,183 @@
+#include "app/cli/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <optional>
+
+namespace refpoint::cli {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+constexpr std::uint64_t body_limit = 256u * 1024u * 1024u;
+
+http::verb verb_of(http_method method) {
+  switch (method) {
+  case http_method::get:
+    return http::verb::get;
+  case http_method::post:
+    return http::verb::post;
+  case http_method::put:
+    return http::verb::put;
+  case http_method::del:
+    return http::verb::delete_;
+  }
+  return http::verb::get;
+}
+
+/// One attempt's result: a response, or what failed and whether the server had said anything.
+struct attempt {
+  std::optional<http::response<http::string_body>> response;
+  std::string error;
+  bool got_bytes = false;
+  bool timed_out = false;
+};
+
+} // namespace
+
+struct http_client::impl {
+  server_url server;
+  std::string token;
+  std::chrono::milliseconds timeout;
+  net::io_context io;
+  std::optional<beast::tcp_stream> stream; ///< open while keep-alive holds
+  beast::flat_buffer buffer;
+
+  impl(server_url s, std::string t, std::chrono::milliseconds limit)
+      : server(std::move(s)), token(std::move(t)), timeout(limit) {}
+
+  std::string address() const { return server.authority; }
+
+  /// Runs the operation `start(handler)` starts to completion, bounded by the timeout.
+  template <class Start>
+  beast::error_code run_bounded(Start&& start) {
+    beast::error_code result = net::error::would_block;
+    stream->expires_after(timeout);
+    start([&result](beast::error_code ec, auto&&...) { result = ec; });
+    io.restart();
+    io.run();
+    return result;
+  }
+
+  void disconnect() {
+    if (stream) {
+      beast::error_code ignored;
+      stream->socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+      stream->close();
+    }
+    stream.reset();
+    buffer.clear();
+  }
+
+  /// Opens a connection; answers an error message, or an empty string on success.
+  std::string connect() {
+    disconnect();
+    net::ip::tcp::resolver resolver{io};
+    beast::error_code ec;
+    const auto endpoints = resolver.resolve(server.host, server.port, ec);
+    if (ec)
+      return "cannot resolve " + server.host + ": " + ec.message();
+    stream.emplace(io);
+    ec = run_bounded([&](auto handler) { stream->async_connect(endpoints, std::move(handler)); });
+    if (ec) {
+      stream.reset();
+      return "cannot connect to " + address() + ": " +
+             (ec == beast::error::timeout ? std::string{"timed out"} : ec.message());
+    }
+    return {};
+  }
+
+  attempt exchange(http::request<http::string_body>& req) {
+    attempt out;
+    auto ec =
+      run_bounded([&](auto handler) { http::async_write(*stream, req, std::move(handler)); });
+    if (ec) {
+      out.error = "sending the request to " + address() + " failed: " + ec.message();
+      out.timed_out = ec == beast::error::timeout;
+      disconnect();
+      return out;
+    }
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(body_limit);
+    ec = run_bounded(
+      [&](auto handler) { http::async_read(*stream, buffer, parser, std::move(handler)); });
+    if (ec) {
+      out.error =
+        ec == beast::error::timeout
+          ? address() + " did not answer within " + std::to_string(timeout.count() / 1000) + " s"
+          : "reading the answer from " + address() + " failed: " + ec.message();
+      out.got_bytes = parser.got_some();
+      out.timed_out = ec == beast::error::timeout;
+      disconnect();
+      return out;
+    }
+    out.response = parser.release();
+    return out;
+  }
+};
+
+http_client::http_client(server_url server, std::string token, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<impl>(std::move(server), std::move(token), timeout)) {}
+
+http_client::~http_client() {
+  impl_->disconnect();
+}
+
+const server_url& http_client::server() const {
+  return impl_->server;
+}
+
+const std::string& http_client::token() const {
+  return impl_->token;
+}
+
+std::chrono::milliseconds http_client::timeout() const {
+  return impl_->timeout;
+}
+
+std::variant<http_reply, transport_failure>
+http_client::send(http_method method, std::string_view target, std::string_view json_body) {
+  auto& s = *impl_;
+  http::request<http::string_body> req{verb_of(method), s.server.prefix + std::string{target}, 11};
+  req.set(http::field::host, s.server.authority);
+  req.set(http::field::user_agent, "refpoint-cli/" REFPOINT_VERSION);
+  req.set(http::field::accept, "application/json");
+  if (!s.token.empty())
+    req.set(http::field::authorization, "Bearer " + s.token);
+  if (!json_body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::string{json_body};
+  }
+  req.prepare_payload();
+
+  const bool reused = s.stream.has_value();
+  if (!reused)
+    if (auto error = s.connect(); !error.empty())
+      return transport_failure{std::move(error)};
+  auto outcome = s.exchange(req);
+  if (!outcome.response && reused && !outcome.got_bytes && !outcome.timed_out) {
+    // The server closed the idle keep-alive connection: try once on a fresh one.
+    if (auto error = s.connect(); !error.empty())
+      return transport_failure{std::move(error)};
+    outcome = s.exchange(req);
+  }
+  if (!outcome.response)
+    return transport_failure{std::move(outcome.error)};
+  auto& res = *outcome.response;
+  if (!res.keep_alive())
+    s.disconnect();
+  return http_reply{res.result_int(), std::string{res.reason()},
+                    std::string{res[http::field::content_type]}, std::move(res.body())};
+}
+
+} // namespace refpoint::cli
