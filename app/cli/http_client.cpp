@@ -50,7 +50,8 @@ struct http_client::impl {
   std::string token;
   std::chrono::milliseconds timeout;
   net::io_context io;
-  std::optional<beast::tcp_stream> stream; ///< open while keep-alive holds
+  std::optional<beast::tcp_stream> stream;           ///< open while keep-alive holds
+  std::chrono::steady_clock::time_point last_used{}; ///< of `stream`, by the last answer
   beast::flat_buffer buffer;
 
   impl(server_url s, std::string t, std::chrono::milliseconds limit)
@@ -160,12 +161,18 @@ http_client::send(http_method method, std::string_view target, std::string_view 
   }
   req.prepare_payload();
 
+  // A POST or DELETE starts a job: sent twice, it could start two. It never goes out on a
+  // connection that may have been closed while idle, so it never needs the retry below.
+  const bool idempotent = method == http_method::get || method == http_method::put;
+  if (!idempotent && s.stream &&
+      std::chrono::steady_clock::now() - s.last_used > std::chrono::milliseconds{500})
+    s.disconnect();
   const bool reused = s.stream.has_value();
   if (!reused)
     if (auto error = s.connect(); !error.empty())
       return transport_failure{std::move(error)};
   auto outcome = s.exchange(req);
-  if (!outcome.response && reused && !outcome.got_bytes && !outcome.timed_out) {
+  if (!outcome.response && idempotent && reused && !outcome.got_bytes && !outcome.timed_out) {
     // The server closed the idle keep-alive connection: try once on a fresh one.
     if (auto error = s.connect(); !error.empty())
       return transport_failure{std::move(error)};
@@ -173,6 +180,7 @@ http_client::send(http_method method, std::string_view target, std::string_view 
   }
   if (!outcome.response)
     return transport_failure{std::move(outcome.error)};
+  s.last_used = std::chrono::steady_clock::now();
   auto& res = *outcome.response;
   if (!res.keep_alive())
     s.disconnect();

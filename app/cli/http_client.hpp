@@ -1,8 +1,10 @@
 #pragma once
 /// A synchronous HTTP/1.1 client for one refpoint server.
 ///
-/// Sends one request at a time on one keep-alive connection; a request on a connection the
-/// server closed meanwhile is retried once on a new one. Every step (resolve, connect, write,
+/// Sends one request at a time on one keep-alive connection; a GET or PUT on a connection
+/// the server closed meanwhile is retried once on a new one. A POST or DELETE (which may
+/// start a job) is never retried: it takes a new connection when the kept one has been
+/// idle for more than half a second. Every step (resolve, connect, write,
 /// read) is bounded by the timeout, so a silent server ends in a failure, never a hang.
 /// Not thread-safe: one client per thread.
 

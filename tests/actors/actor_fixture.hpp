@@ -274,10 +274,14 @@ protected:
     auto deadline = std::chrono::steady_clock::now() + limit;
     std::vector<protocol::job_record> jobs;
     while (std::chrono::steady_clock::now() < deadline) {
+      // Newest first: a later job starts only after the earlier one's end is committed, so
+      // a snapshot read in this order never shows two jobs of one machine running at once
+      // that never were (read one by one, oldest first, it could).
       jobs.clear();
-      for (const auto& id : ids)
-        if (auto job = read_job(id))
+      for (auto id = ids.rbegin(); id != ids.rend(); ++id)
+        if (auto job = read_job(*id))
           jobs.push_back(*job);
+      std::reverse(jobs.begin(), jobs.end());
       observe(jobs);
       if (jobs.size() == ids.size() &&
           std::all_of(jobs.begin(), jobs.end(),
