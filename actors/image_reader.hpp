@@ -2,7 +2,8 @@
 /// Reading image files for the `file` backend (DESIGN §7): fingerprinting a whole disk
 /// when an RCT reference point is taken, and comparing part of a disk with a stored map
 /// for a changed-range query. Blocking: called on the file backend's own worker threads,
-/// never on an actor thread. Memory is bounded by one read buffer per reader.
+/// never on an actor thread. Memory is bounded: one read buffer per `block_hasher`, and a
+/// ring of four more while `fingerprint_file` runs.
 
 #include "actors/storage_root.hpp"
 #include "protocol/block_map.hpp"
@@ -25,23 +26,23 @@ public:
   explicit block_hasher(std::uint32_t block_size, std::size_t read_size = std::size_t{1} << 20U);
 
   std::uint32_t block_size() const noexcept { return block_size_; }
+  /// The size of one read: a multiple of the block size.
+  std::size_t read_size() const noexcept { return buffer_.size(); }
 
   /// Fingerprints blocks from `first_block` of a file `file_size` bytes long, appending
   /// them to `out`, until at least `max_bytes` were read or the file ends (at least one
   /// block when one remains). Answers the bytes read. Errors: `io` for a read error,
   /// `changed` when the file ends before `file_size` (it shrank meanwhile).
-  std::variant<std::uint64_t, file_error> hash_blocks(const image_file& file,
-                                                      std::uint64_t file_size,
-                                                      std::uint64_t first_block,
-                                                      std::uint64_t max_bytes,
-                                                      std::vector<std::uint64_t>& out);
+  std::variant<std::uint64_t, file_error>
+  hash_blocks(const image_file& file, std::uint64_t file_size, std::uint64_t first_block,
+              std::uint64_t max_bytes, std::vector<std::uint64_t>& out);
 
 private:
   std::uint32_t block_size_;
   std::vector<unsigned char> buffer_;
 };
 
-/// How `fingerprint_file` reports and is stopped. Both are called on the reading thread.
+/// How `fingerprint_file` reports and is stopped. Both are called on the thread calling it.
 struct fingerprint_observer {
   /// Called after each read with the bytes of this attempt read so far (a retry starts
   /// again from 0) and the file's size. May be empty.
@@ -64,6 +65,9 @@ struct fingerprint_options {
 /// (size, mtime, ctime, identity) means the file changed while it was read, and the attempt
 /// is repeated, up to `options.attempts` times, after which the error is `changed`, saying
 /// how many attempts were made. The map's `disk_size` is the size the stamp recorded.
+/// A helper thread makes the reads (of `hasher.read_size()`) ahead, into a ring of four
+/// buffers, while the calling thread hashes; it runs at the caller's nice value and has
+/// ended when this returns.
 std::variant<protocol::block_map, file_error> fingerprint_file(const image_file& file,
                                                                block_hasher& hasher,
                                                                const fingerprint_observer& observer,
@@ -71,8 +75,8 @@ std::variant<protocol::block_map, file_error> fingerprint_file(const image_file&
 
 /// The answer to one changed-range query.
 struct disk_changes {
-  std::uint64_t disk_size = 0;      ///< the file's size now
-  std::uint64_t processed = 0;      ///< bytes of the request covered, from its offset
+  std::uint64_t disk_size = 0;              ///< the file's size now
+  std::uint64_t processed = 0;              ///< bytes of the request covered, from its offset
   std::vector<protocol::byte_range> ranges; ///< changed, coalesced, inside the covered part
 };
 
@@ -85,8 +89,8 @@ struct disk_changes {
 /// shrank while it was read).
 std::variant<disk_changes, file_error> compare_file(const image_file& file,
                                                     const protocol::block_map& map,
-                                                    std::uint64_t file_size,
-                                                    std::uint64_t offset, std::uint64_t length,
-                                                    std::uint64_t max_bytes, block_hasher& hasher);
+                                                    std::uint64_t file_size, std::uint64_t offset,
+                                                    std::uint64_t length, std::uint64_t max_bytes,
+                                                    block_hasher& hasher);
 
 } // namespace refpoint::actors

@@ -10,10 +10,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
+#include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <thread>
 #include <tuple>
+#include <unistd.h>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -330,11 +334,20 @@ TEST_F(BlockHasher, FileShorterThanExpectedIsChanged) {
 
 class FingerprintFile : public file_fixture {};
 
+// Larger than the ring of reads made ahead (4 x 1 MiB), so that its buffers are reused.
+constexpr std::uint64_t large_size = (9U << 20U) + 5000U;
+
 TEST_F(FingerprintFile, MapMatchesTheContent) {
-  auto content = pattern((3U << 20U) + 5000U, 1);
+  auto content = pattern(large_size, 1);
   write_file(root_dir() / "a.img", content);
   EXPECT_EQ(fingerprint(open("a.img"), 65536), expected_map(content, 65536));
   EXPECT_EQ(fingerprint(open("a.img"), 4096), expected_map(content, 4096));
+  // Reads of three blocks: the ring goes round many times.
+  auto file = open("a.img");
+  block_hasher hasher(4096, 3 * 4096);
+  auto map = fingerprint_file(file, hasher, {}, {});
+  ASSERT_TRUE(std::holds_alternative<block_map>(map)) << std::get<file_error>(map).message;
+  EXPECT_EQ(std::get<block_map>(map), expected_map(content, 4096));
 }
 
 TEST_F(FingerprintFile, EmptyFileHasAnEmptyMap) {
@@ -343,23 +356,26 @@ TEST_F(FingerprintFile, EmptyFileHasAnEmptyMap) {
 }
 
 TEST_F(FingerprintFile, ProgressIsMonotonicAndReachesTheSize) {
-  const std::uint64_t size = (3U << 20U) + 5000U;
+  const std::uint64_t size = large_size;
   write_file(root_dir() / "a.img", pattern(size, 1));
   std::vector<std::uint64_t> done;
+  const auto caller = std::this_thread::get_id();
   fingerprint_observer observer;
   observer.progress = [&](std::uint64_t d, std::uint64_t total) {
     EXPECT_EQ(total, size);
+    EXPECT_EQ(std::this_thread::get_id(), caller);
     done.push_back(d);
   };
   fingerprint(open("a.img"), 65536, observer);
-  ASSERT_GE(done.size(), 4u);
+  ASSERT_EQ(done.size(), 10u) << "one report per 1 MiB read";
   EXPECT_TRUE(std::is_sorted(done.begin(), done.end()));
   EXPECT_EQ(std::adjacent_find(done.begin(), done.end()), done.end()) << "strictly increasing";
   EXPECT_EQ(done.back(), size);
 }
 
+// The reader thread is then ahead, waiting for a free buffer: it is stopped and joined.
 TEST_F(FingerprintFile, CancelledStops) {
-  write_file(root_dir() / "a.img", pattern(3U << 20U, 1));
+  write_file(root_dir() / "a.img", pattern(large_size, 1));
   auto file = open("a.img");
   int reports = 0;
   fingerprint_observer observer;
@@ -370,6 +386,62 @@ TEST_F(FingerprintFile, CancelledStops) {
   ASSERT_TRUE(std::holds_alternative<file_error>(map));
   EXPECT_EQ(std::get<file_error>(map).what, file_error::kind::cancelled);
   EXPECT_EQ(reports, 1);
+}
+
+// A read in the middle fails (the reader finds the end early): the reader stops, is joined,
+// and the next attempt reads what is left.
+TEST_F(FingerprintFile, FileShrunkDuringTheReadIsReadAgain) {
+  const auto path = root_dir() / "a.img";
+  auto content = pattern(large_size, 1);
+  write_file(path, content);
+  std::vector<std::uint64_t> done;
+  fingerprint_observer observer;
+  observer.progress = [&](std::uint64_t d, std::uint64_t) {
+    done.push_back(d);
+    if (done.size() == 1)
+      fs::resize_file(path, 2U << 20U);
+  };
+  auto map = fingerprint(open("a.img"), 65536, observer);
+  content.resize(2U << 20U);
+  EXPECT_EQ(map, expected_map(content, 65536));
+  // At most the 4 reads of the ring ahead, not the 10 of the whole file, then 2 reads.
+  ASSERT_GE(done.size(), 3u);
+  EXPECT_LE(done.size(), 6u);
+  EXPECT_EQ(std::vector<std::uint64_t>(done.end() - 2, done.end()),
+            (std::vector<std::uint64_t>{1U << 20U, 2U << 20U}));
+}
+
+TEST_F(FingerprintFile, ReadsAtTheCallersNiceValue) {
+  write_file(root_dir() / "a.img", pattern(large_size, 1));
+  auto file = open("a.img");
+  // The nice value of every thread of this process but the caller, seen while it reads.
+  std::vector<int> others;
+  std::thread caller{[&] {
+    const auto self = std::to_string(gettid());
+    ASSERT_EQ(setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10), 0);
+    fingerprint_observer observer;
+    observer.progress = [&](std::uint64_t, std::uint64_t) {
+      if (!others.empty())
+        return;
+      for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+        if (task.path().filename() == self)
+          continue;
+        std::ifstream in(task.path() / "stat");
+        std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        // After the name in parentheses: fields 3 to 19, the last one the nice value.
+        std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+        std::string field;
+        for (int i = 3; i <= 19; ++i)
+          fields >> field;
+        others.push_back(std::stoi(field));
+      }
+    };
+    block_hasher hasher(65536);
+    auto map = fingerprint_file(file, hasher, observer, {});
+    EXPECT_TRUE(std::holds_alternative<block_map>(map));
+  }};
+  caller.join();
+  EXPECT_GE(std::count(others.begin(), others.end(), 10), 1) << "the reader thread";
 }
 
 TEST_F(FingerprintFile, WriteDuringTheFirstAttemptIsRetried) {
