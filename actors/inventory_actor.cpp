@@ -237,6 +237,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                         "the owner '" + owner + "' of '" + id + "' no longer exists");
     },
     [](ready_atom) { return ack_atom::value; },
+    [=](count_systems_atom) { return static_cast<std::uint64_t>(self->state.systems.size()); },
     [=](purge_atom) {
       self
         ->request(self->state.store, caf::infinite, persistence::purge_jobs_atom::value,

@@ -34,6 +34,7 @@ using create_crp_atom = caf::atom_constant<caf::atom("mkcrp")>;
 using destroy_atom = caf::atom_constant<caf::atom("destroy")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using count_systems_atom = caf::atom_constant<caf::atom("cntsys")>;
 using file_progress_atom = caf::atom_constant<caf::atom("fprogress")>;
 using file_done_atom = caf::atom_constant<caf::atom("fdone")>;
 using file_failed_atom = caf::atom_constant<caf::atom("ffailed")>;
@@ -127,6 +128,8 @@ using inventory_actor = caf::typed_actor<
   /// Routes a cancellation to the owner of the job: (target, job id, terminal state).
   caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>,
   /// Answered once every stored system and collection has its actor (start-up is done).
-  caf::replies_to<ready_atom>::with<ack_atom>>;
+  caf::replies_to<ready_atom>::with<ack_atom>,
+  /// How many systems this node owns.
+  caf::replies_to<count_systems_atom>::with<std::uint64_t>>;
 
 } // namespace refpoint::actors

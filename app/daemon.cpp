@@ -1,6 +1,7 @@
 #include "app/daemon.hpp"
 
 #include "actors/changes_actor.hpp"
+#include "actors/cluster_node.hpp"
 #include "actors/file_disks.hpp"
 #include "actors/inventory_actor.hpp"
 #include "actors/op_error.hpp"
@@ -16,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -127,6 +129,9 @@ web::server_limits limits_of(const config& cfg) {
 } // namespace
 
 int run_daemon(const config& cfg) {
+  const bool clustered = cfg.cluster_listen || !cfg.peers.empty();
+  if (clustered && cfg.node.empty())
+    return fail("[cluster] node (--node NAME) is required to join a cluster");
   auto backend = open_file_backend(cfg);
   if (auto* err = std::get_if<std::string>(&backend))
     return fail(*err);
@@ -150,6 +155,10 @@ int run_daemon(const config& cfg) {
   caf_cfg.set("scheduler.max-threads", static_cast<std::size_t>(cfg.actor_threads));
   caf_cfg.set("logger.console-verbosity", caf::atom("quiet"));
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
+  if (clustered) {
+    caf_cfg.load<caf::io::middleman>();
+    actors::register_cluster_types(caf_cfg);
+  }
   caf::actor_system sys{caf_cfg};
 
   auto hub = std::make_shared<actors::event_hub>(store_files.last_event);
@@ -161,6 +170,11 @@ int run_daemon(const config& cfg) {
   auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
                              std::move(store_files.collections), store, settings_of(cfg, files));
   auto changes = actors::spawn_changes_actor(sys, query, files);
+  actors::cluster_settings cluster;
+  cluster.self.name = cfg.node;
+  for (const auto& peer : cfg.peers)
+    cluster.peers.push_back(to_string(peer));
+  auto node = actors::spawn_cluster_node(sys, std::move(cluster), inventory);
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));
@@ -173,6 +187,7 @@ int run_daemon(const config& cfg) {
   auto stop_actors = [&] {
     caf::anon_send_exit(inventory, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(changes, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(query, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(hub_actor, caf::exit_reason::user_shutdown);
@@ -183,6 +198,7 @@ int run_daemon(const config& cfg) {
                          .inventory = inventory,
                          .query = query,
                          .changes = changes,
+                         .cluster = node,
                          .store = store,
                          .method_timeout = std::chrono::milliseconds{cfg.method_timeout_ms},
                          .auth_tokens = cfg.auth_tokens,
@@ -200,8 +216,26 @@ int run_daemon(const config& cfg) {
       files->stop();
     return fail(*err);
   }
+  std::string cluster_address;
+  if (cfg.cluster_listen) {
+    auto port = sys.middleman().publish(node, cfg.cluster_listen->port,
+                                        cfg.cluster_listen->host.c_str(), true);
+    if (!port) {
+      ctx.reset();
+      stop_actors();
+      if (files)
+        files->stop();
+      return fail("cannot listen for cluster peers on " + to_string(*cfg.cluster_listen) + ": " +
+                  sys.render(port.error()));
+    }
+    auto published = *cfg.cluster_listen;
+    published.port = *port;
+    cluster_address = to_string(published);
+    std::cout << "refpointd cluster listening on " << cluster_address << std::endl;
+  }
   auto shown = cfg.listen;
   shown.port = server.port();
+  caf::anon_send(node, actors::start_atom::value, to_string(shown), cluster_address);
   std::cout << "refpointd listening on http://" << to_string(shown) << std::endl;
 
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {

@@ -9,6 +9,7 @@
 /// it, gets the CORS headers of an allowed origin and is counted in the metrics.
 
 #include "actors/changes_actor.hpp"
+#include "actors/cluster_messages.hpp"
 #include "actors/event_hub.hpp"
 #include "actors/messages.hpp"
 #include "persistence/store_messages.hpp"
@@ -32,6 +33,7 @@ struct gateway_context {
   actors::inventory_actor inventory;
   persistence::query_actor query;
   actors::changes_actor changes;  ///< changed-range queries of file-backed disks
+  actors::node_actor cluster;     ///< this node's view of the cluster
   persistence::store_actor store; ///< asked only for its counters (`/metrics`)
   std::chrono::milliseconds method_timeout{5000};
   /// Bearer tokens accepted on `/cim`, `/api` and `/metrics` (`web/auth.hpp`); empty: none

@@ -77,16 +77,35 @@ void write_events(exposition& out, const actors::event_hub_stats& s) {
   out.sample("refpoint_event_subscribers_dropped_total", {}, s.dropped_slow);
 }
 
+void write_cluster(exposition& out, const std::vector<actors::member_view>& members) {
+  std::uint64_t alive = 0;
+  std::uint64_t dead = 0;
+  for (const auto& m : members)
+    if (!m.self)
+      ++(m.alive ? alive : dead);
+  out.family("refpoint_cluster_peers", "gauge", "Cluster peers this node knows, by link state.");
+  out.sample("refpoint_cluster_peers", {{"state", "alive"}}, alive);
+  out.sample("refpoint_cluster_peers", {{"state", "dead"}}, dead);
+  out.family("refpoint_cluster_peer_up", "gauge", "1 while the link to the peer is up.");
+  for (const auto& m : members)
+    if (!m.self)
+      out.sample("refpoint_cluster_peer_up",
+                 {{"node", m.info.name}, {"address", m.info.cluster_address}},
+                 std::uint64_t{m.alive ? 1U : 0U});
+}
+
 } // namespace
 
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
                            const std::vector<persistence::job_state_count>& jobs,
-                           const actors::event_hub_stats& events) {
+                           const actors::event_hub_stats& events,
+                           const std::vector<actors::member_view>& cluster) {
   exposition out;
   http.write(out);
   write_jobs(out, jobs);
   write_store(out, store);
   write_events(out, events);
+  write_cluster(out, cluster);
   return out.text();
 }
 

@@ -13,7 +13,10 @@
 ///   `refpoint_store_batch_size_max` gauge
 /// - `refpoint_events_published_total` counter, `refpoint_event_subscribers` gauge and
 ///   `refpoint_event_subscribers_dropped_total` counter (closed with 4408)
+/// - `refpoint_cluster_peers{state}` gauge (peers alive and dead, this node not counted) and
+///   `refpoint_cluster_peer_up{node,address}` gauge (1 while the link to that peer is up)
 
+#include "actors/cluster_messages.hpp"
 #include "actors/event_hub.hpp"
 #include "persistence/store_messages.hpp"
 #include "web/exposition.hpp"
@@ -52,6 +55,7 @@ private:
 /// The whole metrics page.
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
                            const std::vector<persistence::job_state_count>& jobs,
-                           const actors::event_hub_stats& events);
+                           const actors::event_hub_stats& events,
+                           const std::vector<actors::member_view>& cluster);
 
 } // namespace refpoint::web

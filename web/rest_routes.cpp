@@ -34,6 +34,28 @@ void list_jobs(const exchange_ptr& ex) {
     [ex](caf::error& err) { ex->fail(err); }, persistence::list_jobs_atom::value, query);
 }
 
+/// `GET /api/v1/cluster`: every node this one knows, itself first.
+void list_cluster(const exchange_ptr& ex) {
+  call_actor(
+    ex->ctx->system, ex->ctx->cluster, ex->ctx->method_timeout,
+    [ex](std::vector<actors::member_view>& members) {
+      boost::json::array items;
+      for (const auto& m : members) {
+        auto address = [](const std::string& a) {
+          return a.empty() ? boost::json::value(nullptr) : boost::json::value(a);
+        };
+        items.push_back(boost::json::object{{"node", m.info.name},
+                                            {"address", address(m.info.http_address)},
+                                            {"clusterAddress", address(m.info.cluster_address)},
+                                            {"alive", m.alive},
+                                            {"self", m.self},
+                                            {"systems", m.systems}});
+      }
+      ex->json(http::status::ok, boost::json::object{{"items", std::move(items)}});
+    },
+    [ex](caf::error& err) { ex->fail(err); }, actors::members_atom::value);
+}
+
 /// `POST /api/v1/jobs/{id}/cancel[?mode=terminate|kill]`: 200 with the stopped job, 409 when
 /// it had already finished.
 void cancel(const exchange_ptr& ex, std::string id) {
@@ -119,6 +141,10 @@ bool route_rest(const exchange_ptr& ex) {
   if (p.size() == 3 && p[0] == "reference-points" && p[2] == "changes") {
     auto id = canonical_id(p[1]);
     serve(ex, {.get = [=] { get_reference_point_changes(ex, id); }});
+    return true;
+  }
+  if (p.size() == 1 && p[0] == "cluster") {
+    serve(ex, {.get = [=] { list_cluster(ex); }});
     return true;
   }
   if (p.size() == 1 && p[0] == "jobs") {

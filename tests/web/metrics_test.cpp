@@ -121,7 +121,12 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
 
   refpoint::actors::event_hub_stats events{.published = 12, .subscribers = 2, .dropped_slow = 1};
 
-  auto page = render_metrics(requests, store, jobs, events);
+  using refpoint::actors::member_view;
+  std::vector<member_view> cluster{{{"a", "127.0.0.1:7001", "127.0.0.1:8001"}, true, true, 3},
+                                   {{"b", "127.0.0.1:7002", "127.0.0.1:8002"}, true, false, 1},
+                                   {{"c", "127.0.0.1:7003", ""}, false, false, 0}};
+
+  auto page = render_metrics(requests, store, jobs, events, cluster);
   for (
     const char* line : {
       "# TYPE refpoint_http_requests_total counter\n",
@@ -147,8 +152,14 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
       "refpoint_store_commit_duration_seconds_sum 0.5\n",
       "refpoint_store_commit_duration_seconds_count 8\n",
       "refpoint_store_batch_size_max 3\n",
+      "# TYPE refpoint_cluster_peers gauge\n",
+      "refpoint_cluster_peers{state=\"alive\"} 1\n",
+      "refpoint_cluster_peers{state=\"dead\"} 1\n",
+      "refpoint_cluster_peer_up{node=\"b\",address=\"127.0.0.1:7002\"} 1\n",
+      "refpoint_cluster_peer_up{node=\"c\",address=\"127.0.0.1:7003\"} 0\n",
     })
     EXPECT_NE(page.find(line), std::string::npos) << line << "in\n" << page;
+  EXPECT_EQ(page.find("node=\"a\""), std::string::npos) << "this node is not its own peer";
 }
 
 } // namespace

@@ -1,0 +1,154 @@
+// Cluster membership (DESIGN §8) with three real refpointd processes on loopback: peers
+// learned from each other, the owned-systems counts, a node killed with SIGKILL seen dead,
+// and seen alive again once it restarts.
+
+#include "daemon_fixture.hpp"
+
+#include <map>
+#include <string>
+
+namespace refpoint::test {
+namespace {
+
+/// One node: its process, its HTTP client and its cluster port.
+struct node_run {
+  child_process process;
+  std::uint16_t port = 0;
+  std::uint16_t cluster_port = 0;
+  std::unique_ptr<http_client> client;
+};
+
+/// What `GET /api/v1/cluster` says about each node: alive, systems.
+using cluster_view = std::map<std::string, std::pair<bool, std::uint64_t>>;
+
+class ClusterTest : public DaemonTest {
+protected:
+  node_run& start_node(const std::string& name, std::vector<std::string> extra) {
+    std::vector<std::string> args{
+      "--config", write_config(50'000'000),        "--node", name, "--listen", "127.0.0.1:0",
+      "--db",     (dir_ / (name + ".db")).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto run = std::make_unique<node_run>(
+      node_run{child_process::start(REFPOINTD_PATH, args), 0, 0, nullptr});
+    auto cluster_line = run->process.wait_for_line("refpointd cluster listening on ", 20s);
+    auto http_line = run->process.wait_for_line("refpointd listening on http://", 20s);
+    if (!cluster_line || !http_line)
+      throw std::runtime_error("node " + name + " did not start: " + run->process.stderr_text());
+    run->cluster_port = port_from_listening_line(*cluster_line);
+    run->port = port_from_listening_line(*http_line);
+    run->client = std::make_unique<http_client>("127.0.0.1", run->port);
+    auto& slot = nodes_[name];
+    slot = std::move(run);
+    return *slot;
+  }
+
+  static std::string peer(const node_run& n) {
+    return "127.0.0.1:" + std::to_string(n.cluster_port);
+  }
+
+  cluster_view view_of(const std::string& name) {
+    auto res = nodes_.at(name)->client->get("/api/v1/cluster");
+    EXPECT_EQ(res.status, 200u) << res.body;
+    cluster_view out;
+    const auto body = res.json(); // outlives the loop below
+    for (const auto& item : body.at("items").as_array())
+      out[std::string{item.at("node").as_string()}] = {
+        item.at("alive").as_bool(), item.at("systems").to_number<std::uint64_t>()};
+    return out;
+  }
+
+  /// Polls node `name` until its view is `expected` (bounded); answers the last view.
+  cluster_view wait_for_view(const std::string& name, const cluster_view& expected) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    cluster_view last;
+    while (std::chrono::steady_clock::now() < deadline) {
+      last = view_of(name);
+      if (last == expected)
+        break;
+      std::this_thread::sleep_for(50ms);
+    }
+    return last;
+  }
+
+  std::map<std::string, std::unique_ptr<node_run>> nodes_;
+};
+
+TEST_F(ClusterTest, NodesLearnEachOtherAndSeeADeadNodeComeBack) {
+  auto& a = start_node("a", {"--cluster-listen", "127.0.0.1:0"});
+  auto& b = start_node("b", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(a)});
+  // c knows only b: it learns a from b, and a learns c.
+  start_node("c", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(b)});
+  const cluster_view all_alive{{"a", {true, 0}}, {"b", {true, 0}}, {"c", {true, 0}}};
+  for (const auto* name : {"a", "b", "c"})
+    EXPECT_EQ(wait_for_view(name, all_alive), all_alive) << "as node " << name << " sees it";
+
+  // The self entry comes first and carries both addresses.
+  auto items = nodes_.at("a")->client->get("/api/v1/cluster").json().at("items").as_array();
+  EXPECT_EQ(items.at(0).at("node"), "a");
+  EXPECT_EQ(items.at(0).at("self"), true);
+  EXPECT_EQ(items.at(0).at("clusterAddress"), boost::json::value(peer(a)));
+  EXPECT_EQ(items.at(0).at("address"), boost::json::value("127.0.0.1:" + std::to_string(a.port)));
+
+  // Owned systems travel with the heartbeat.
+  auto res = nodes_.at("c")->client->post("/api/v1/systems", R"({"elementName":"vm","disks":[]})",
+                                          json_headers());
+  ASSERT_EQ(res.status, 201u) << res.body;
+  const cluster_view c_owns_one{{"a", {true, 0}}, {"b", {true, 0}}, {"c", {true, 1}}};
+  EXPECT_EQ(wait_for_view("a", c_owns_one), c_owns_one);
+
+  // SIGKILL: the others see c dead at once (the link breaks; monitors fire).
+  const auto c_port = nodes_.at("c")->cluster_port;
+  nodes_.at("c")->process.kill_hard();
+  const cluster_view c_dead{{"a", {true, 0}}, {"b", {true, 0}}, {"c", {false, 1}}};
+  EXPECT_EQ(wait_for_view("a", c_dead), c_dead);
+  EXPECT_EQ(wait_for_view("b", c_dead), c_dead);
+  auto metrics = nodes_.at("a")->client->get("/metrics").body;
+  EXPECT_NE(metrics.find("refpoint_cluster_peers{state=\"alive\"} 1\n"), std::string::npos)
+    << metrics;
+  EXPECT_NE(metrics.find("refpoint_cluster_peer_up{node=\"c\",address=\"127.0.0.1:" +
+                         std::to_string(c_port) + "\"} 0\n"),
+            std::string::npos)
+    << metrics;
+
+  // Restarted on its port without any --peer: a and b redial it and it learns of them.
+  start_node("c", {"--cluster-listen", "127.0.0.1:" + std::to_string(c_port)});
+  for (const auto* name : {"a", "b", "c"})
+    EXPECT_EQ(wait_for_view(name, c_owns_one), c_owns_one) << "as node " << name << " sees it";
+}
+
+TEST_F(ClusterTest, AStandaloneNodeListsItself) {
+  start();
+  auto res = http().get("/api/v1/cluster");
+  ASSERT_EQ(res.status, 200u) << res.body;
+  const auto body = res.json();
+  const auto& items = body.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items.at(0).at("self"), true);
+  EXPECT_EQ(items.at(0).at("alive"), true);
+  EXPECT_TRUE(items.at(0).at("clusterAddress").is_null());
+}
+
+TEST_F(ClusterTest, JoiningAClusterNeedsANodeName) {
+  auto p = child_process::start(
+    REFPOINTD_PATH, {"--listen", "127.0.0.1:0", "--db", db_, "--cluster-listen", "127.0.0.1:0"});
+  auto code = p.wait(20s);
+  ASSERT_TRUE(code);
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(p.stderr_text().find("--node"), std::string::npos) << p.stderr_text();
+}
+
+TEST_F(ClusterTest, ATakenClusterPortIsRefusedWithOneLine) {
+  auto& a = start_node("a", {"--cluster-listen", "127.0.0.1:0"});
+  auto p = child_process::start(REFPOINTD_PATH,
+                                {"--listen", "127.0.0.1:0", "--db", (dir_ / "x.db").string(),
+                                 "--node", "x", "--cluster-listen", peer(a)});
+  auto code = p.wait(20s);
+  ASSERT_TRUE(code);
+  EXPECT_NE(*code, 0);
+  auto err = p.stderr_text();
+  EXPECT_NE(err.find("cannot listen for cluster peers"), std::string::npos) << err;
+  EXPECT_EQ(err.find('\n'), err.size() - 1) << "one line: " << err;
+}
+
+} // namespace
+} // namespace refpoint::test
