@@ -15,19 +15,27 @@
 
 namespace refpoint::web {
 
+// The actors below take one unused argument: CAF 0.17 dereferences a null argument tuple
+// when it starts a function-based actor that takes none (undefined behaviour that
+// UndefinedBehaviorSanitizer reports as a reference bound to a null pointer).
+inline constexpr bool no_argument = false;
+
 /// Requests `xs...` from `dest`; calls `on_value(result...)` or `on_error(caf::error&)`.
 template <class Handle, class OnValue, class OnError, class... Ts>
 void call_actor(caf::actor_system& sys, const Handle& dest, std::chrono::milliseconds timeout,
                 OnValue on_value, OnError on_error, Ts... xs) {
-  sys.spawn([=](caf::event_based_actor* self) mutable {
-    self->request(dest, timeout, std::move(xs)...).then(std::move(on_value), std::move(on_error));
-  });
+  sys.spawn(
+    [=](caf::event_based_actor* self, bool) mutable {
+      self->request(dest, timeout, std::move(xs)...).then(std::move(on_value), std::move(on_error));
+    },
+    no_argument);
 }
 
 /// Runs `body(self)` inside a short-lived actor, for continuations that chain requests.
 template <class Body>
 void with_actor(caf::actor_system& sys, Body body) {
-  sys.spawn([body = std::move(body)](caf::event_based_actor* self) mutable { body(self); });
+  sys.spawn([body = std::move(body)](caf::event_based_actor* self, bool) mutable { body(self); },
+            no_argument);
 }
 
 } // namespace refpoint::web
