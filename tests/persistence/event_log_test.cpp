@@ -177,13 +177,15 @@ TEST_F(EventLog, SequencesSurviveReopening) {
 class StoreEvents : public with_actors {};
 
 TEST_F(StoreEvents, CommittedEventsReachTheSinkInOrderAndOldOnesArePruned) {
-  auto collector = caf::actor_cast<caf::actor>(self_);
-  auto sink =
-    keep(sys_.spawn([collector](event_sink_actor::pointer) -> event_sink_actor::behavior_type {
+  // The collector travels as the actor's argument: CAF 0.17 dereferences a null argument
+  // tuple when a function-based actor takes none.
+  auto sink = keep(sys_.spawn(
+    [](event_sink_actor::pointer, caf::actor collector) -> event_sink_actor::behavior_type {
       return {[collector](publish_atom, std::vector<protocol::event_record>& events) {
         caf::anon_send(collector, publish_atom::value, std::move(events));
       }};
-    }));
+    },
+    caf::actor_cast<caf::actor>(self_)));
   auto store = keep(
     spawn_store_actor(sys_, database::open(path_), store_events{.sink = sink, .retention = 8}));
   for (int i = 0; i < 30; ++i)
