@@ -1,6 +1,7 @@
 #include "protocol/disk_changes_call.hpp"
 
 #include "protocol/method_params.hpp"
+#include "protocol/query_params.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
 
@@ -40,13 +41,6 @@ std::optional<std::uint64_t> parse_digits(std::string_view text) {
 
 std::string quoted(std::string_view text) {
   return "\"" + std::string(text) + "\"";
-}
-
-std::string join(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (auto name : names)
-    out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
 }
 
 // ---- GetVirtualDiskChanges ----------------------------------------------------------------
@@ -100,23 +94,6 @@ result<std::uint64_t> decode_uint64_param(const json::value* v, const std::strin
 }
 
 // ---- changes query ------------------------------------------------------------------------
-
-std::optional<failure>
-reject_unknown(const std::vector<std::pair<std::string, std::string>>& query) {
-  std::vector<std::string_view> unknown;
-  for (const auto& [name, value] : query)
-    if (std::find(query_parameters.begin(), query_parameters.end(), name) ==
-          query_parameters.end() &&
-        std::find(unknown.begin(), unknown.end(), name) == unknown.end())
-      unknown.push_back(name);
-  if (unknown.empty())
-    return std::nullopt;
-  return invalid_parameter(
-    std::string(unknown.front()),
-    (unknown.size() == 1 ? "unknown query parameter " : "unknown query parameters ") +
-      join(unknown) + "; allowed: " +
-      join(std::vector<std::string_view>(query_parameters.begin(), query_parameters.end())));
-}
 
 /// Decodes one known parameter into `out`, or says what is wrong with it.
 std::optional<failure> decode_query_parameter(const std::string& name, const std::string& value,
@@ -191,17 +168,12 @@ result<disk_changes_call> decode_disk_changes_call(const json::value& body) {
 
 result<changes_query>
 decode_changes_query(const std::vector<std::pair<std::string, std::string>>& query) {
-  if (auto error = reject_unknown(query))
+  if (auto error = check_query_names(query, query_parameters))
     return *error;
   changes_query out;
-  std::vector<std::string_view> seen;
-  for (const auto& [name, value] : query) {
-    if (std::find(seen.begin(), seen.end(), name) != seen.end())
-      return invalid_parameter(name, "query parameter " + name + " is given more than once");
-    seen.push_back(name);
+  for (const auto& [name, value] : query)
     if (auto error = decode_query_parameter(name, value, out))
       return *error;
-  }
   return out;
 }
 

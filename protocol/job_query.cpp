@@ -1,6 +1,7 @@
 #include "protocol/job_query.hpp"
 
 #include "protocol/guid.hpp"
+#include "protocol/query_params.hpp"
 
 #include <algorithm>
 #include <array>
@@ -89,32 +90,8 @@ std::optional<std::size_t> parse_limit(std::string_view text) {
   return value;
 }
 
-std::string join(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (auto name : names)
-    out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
-}
-
 std::string quoted(std::string_view text) {
   return "\"" + std::string(text) + "\"";
-}
-
-std::optional<failure>
-reject_unknown(const std::vector<std::pair<std::string, std::string>>& query) {
-  std::vector<std::string_view> unknown;
-  for (const auto& [name, value] : query)
-    if (std::find(known_parameters.begin(), known_parameters.end(), name) ==
-          known_parameters.end() &&
-        std::find(unknown.begin(), unknown.end(), name) == unknown.end())
-      unknown.push_back(name);
-  if (unknown.empty())
-    return std::nullopt;
-  return invalid_parameter(
-    std::string(unknown.front()),
-    (unknown.size() == 1 ? "unknown query parameter " : "unknown query parameters ") +
-      join(unknown) + "; allowed: " +
-      join(std::vector<std::string_view>(known_parameters.begin(), known_parameters.end())));
 }
 
 /// Decodes one known parameter into `out`, or says what is wrong with it.
@@ -149,17 +126,12 @@ std::optional<failure> decode_parameter(const std::string& name, const std::stri
 
 result<job_filter>
 decode_job_filter(const std::vector<std::pair<std::string, std::string>>& query) {
-  if (auto error = reject_unknown(query))
+  if (auto error = check_query_names(query, known_parameters))
     return *error;
   job_filter out;
-  std::vector<std::string_view> seen;
-  for (const auto& [name, value] : query) {
-    if (std::find(seen.begin(), seen.end(), name) != seen.end())
-      return invalid_parameter(name, "query parameter " + name + " is given more than once");
-    seen.push_back(name);
+  for (const auto& [name, value] : query)
     if (auto error = decode_parameter(name, value, out))
       return *error;
-  }
   return out;
 }
 
