@@ -212,6 +212,17 @@ void context::print_body(const api_answer& answer) const {
     out << "\n";
 }
 
+int context::show(const api_answer& answer,
+                  void (*print)(std::ostream&, const boost::json::object&)) const {
+  if (!answer)
+    return server.report(answer);
+  if (json)
+    print_body(answer);
+  else
+    print(out, answer.json.as_object());
+  return exit_ok;
+}
+
 std::string help_text() {
   std::ostringstream out;
   out << "refpoint: command-line client of a refpoint server\n\n"

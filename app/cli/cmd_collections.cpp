@@ -12,17 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-/// Prints a collection answer: its body with --json, else its fields.
-int show_collection(context& ctx, const api_answer& answer) {
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_collection(ctx.out, answer.json.as_object());
-  return exit_ok;
-}
-
 /// PUT or DELETE of `collections/{ID}/members/{SYSTEM}`, both operands by id or name.
 int change_member(context& ctx, http_method method) {
   auto collection = resolve_target(ctx, ctx.operands[0], target_kinds::collection);
@@ -31,9 +20,9 @@ int change_member(context& ctx, http_method method) {
   auto system = resolve_target(ctx, ctx.operands[1], target_kinds::system);
   if (auto* code = std::get_if<int>(&system))
     return *code;
-  return show_collection(ctx, ctx.server.call(method, resource_path(std::get<target>(collection)) +
-                                                        "/members/" +
-                                                        url_encode(std::get<target>(system).id)));
+  return ctx.show(ctx.server.call(method, resource_path(std::get<target>(collection)) +
+                                            "/members/" + url_encode(std::get<target>(system).id)),
+                  print_collection);
 }
 
 } // namespace
@@ -53,7 +42,7 @@ int collections_show(context& ctx) {
   auto collection = resolve_target(ctx, ctx.operands[0], target_kinds::collection);
   if (auto* code = std::get_if<int>(&collection))
     return *code;
-  return show_collection(ctx, fetch_resource(ctx, std::get<target>(collection)));
+  return ctx.show(fetch_resource(ctx, std::get<target>(collection)), print_collection);
 }
 
 int collections_create(context& ctx) {
@@ -68,7 +57,7 @@ int collections_create(context& ctx) {
     members.emplace_back(std::get<target>(system).id);
   }
   body["members"] = std::move(members);
-  return show_collection(ctx, ctx.server.post("/api/v1/collections", body));
+  return ctx.show(ctx.server.post("/api/v1/collections", body), print_collection);
 }
 
 int collections_delete(context& ctx) {

@@ -70,26 +70,14 @@ int jobs_list(context& ctx) {
 
 int jobs_show(context& ctx) {
   auto answer = ctx.server.get("/api/v1/jobs/" + url_encode(ctx.operands[0]));
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_job(ctx.out, answer.json.as_object());
-  return exit_ok;
+  return ctx.show(answer, print_job);
 }
 
 int jobs_cancel(context& ctx) {
   const std::string mode = ctx.line.has("kill") ? "kill" : "terminate";
   auto answer = ctx.server.call(http_method::post, "/api/v1/jobs/" + url_encode(ctx.operands[0]) +
                                                      "/cancel?mode=" + mode);
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_job(ctx.out, answer.json.as_object());
-  return exit_ok;
+  return ctx.show(answer, print_job);
 }
 
 } // namespace refpoint::cli

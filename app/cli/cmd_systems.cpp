@@ -27,13 +27,7 @@ int systems_show(context& ctx) {
   if (auto* code = std::get_if<int>(&resolved))
     return *code;
   auto answer = fetch_resource(ctx, std::get<target>(resolved));
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_system(ctx.out, answer.json.as_object());
-  return exit_ok;
+  return ctx.show(answer, print_system);
 }
 
 int systems_create(context& ctx) {
@@ -56,13 +50,7 @@ int systems_create(context& ctx) {
   }
   body["disks"] = std::move(disks);
   auto answer = ctx.server.post("/api/v1/systems", body);
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_system(ctx.out, answer.json.as_object());
-  return exit_ok;
+  return ctx.show(answer, print_system);
 }
 
 } // namespace refpoint::cli

@@ -33,6 +33,10 @@ struct context {
   int usage_error(std::string_view message) const;
   /// Prints `answer.body` as the server sent it, followed by a newline.
   void print_body(const api_answer& answer) const;
+  /// Answers a request for one resource: the server's refusal (its exit code), else the body
+  /// with --json or `print(out, object)` without; exit_ok.
+  int show(const api_answer& answer,
+           void (*print)(std::ostream&, const boost::json::object&)) const;
 };
 
 using command_fn = int (*)(context&);
