@@ -20,6 +20,12 @@ using members_atom = caf::atom_constant<caf::atom("members")>;
 using dial_atom = caf::atom_constant<caf::atom("dial")>;
 using heartbeat_atom = caf::atom_constant<caf::atom("heartbeat")>;
 using start_atom = caf::atom_constant<caf::atom("start")>;
+using relay_atom = caf::atom_constant<caf::atom("relay")>;
+using serve_atom = caf::atom_constant<caf::atom("serve")>;
+using owner_atom = caf::atom_constant<caf::atom("owner")>;
+using ownership_atom = caf::atom_constant<caf::atom("ownership")>;
+using locate_atom = caf::atom_constant<caf::atom("locate")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
 
 /// Who a node is: its name, where peers reach it (empty: it does not listen for peers) and
 /// where clients reach it over HTTP.
@@ -49,14 +55,95 @@ typename Inspector::result_type inspect(Inspector& f, member_view& x) {
   return f(caf::meta::type_name("refpoint::member_view"), x.info, x.alive, x.self, x.systems);
 }
 
+/// One header of a relayed HTTP request or response.
+struct header_field {
+  std::string name;
+  std::string value;
+  friend bool operator==(const header_field&, const header_field&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, header_field& x) {
+  return f(caf::meta::type_name("refpoint::header_field"), x.name, x.value);
+}
+
+/// A client's request, relayed by the node that received it to the node that owns its
+/// target, which answers it as if it had received it itself (after the receiving node
+/// authenticated it).
+struct relayed_request {
+  std::string method;
+  std::string target;
+  std::vector<header_field> headers;
+  std::string body;
+  friend bool operator==(const relayed_request&, const relayed_request&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relayed_request& x) {
+  return f(caf::meta::type_name("refpoint::relayed_request"), x.method, x.target, x.headers,
+           x.body);
+}
+
+/// The owner's answer to a relayed request.
+struct relayed_response {
+  std::uint32_t status = 0;
+  std::vector<header_field> headers;
+  std::string body;
+  friend bool operator==(const relayed_response&, const relayed_response&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, relayed_response& x) {
+  return f(caf::meta::type_name("refpoint::relayed_response"), x.status, x.headers, x.body);
+}
+
+/// What a node owns: its systems' names and its collections' ids, each sorted.
+struct ownership {
+  std::vector<std::string> systems;
+  std::vector<std::string> collections;
+  friend bool operator==(const ownership&, const ownership&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, ownership& x) {
+  return f(caf::meta::type_name("refpoint::ownership"), x.systems, x.collections);
+}
+
+/// Which directory a lookup asks. Local only: between nodes a lookup is an `ownership`.
+enum class owned_kind : std::uint8_t { system, collection };
+
+/// Serves relayed requests on this node: the HTTP gateway, run without the cluster step.
+using relay_handler =
+  caf::typed_actor<caf::replies_to<relay_atom, relayed_request>::with<relayed_response>>;
+
 /// The node actor: one per refpointd, published at `--cluster-listen`.
 using node_actor = caf::typed_actor<
   /// From a peer that connected: who it is and the peer addresses it knows; answers the
   /// same about this node. Each side then monitors the other.
   caf::replies_to<hello_atom, node_info, std::vector<std::string>>::with<node_info,
                                                                          std::vector<std::string>>,
-  /// From a peer, every heartbeat: who it is and how many systems it owns.
+  /// From a peer, every heartbeat: who it is and the version of what it owns (a peer that
+  /// holds another version asks for the new one with `ownership_atom`).
   caf::reacts_to<node_status_atom, node_info, std::uint64_t>,
+  /// From a peer: what this node owns now, and its version.
+  caf::replies_to<ownership_atom>::with<std::uint64_t, ownership>,
+  /// From a peer: whether this node owns any of the systems and collections named (asked by
+  /// a node whose directory does not know one yet; answered from the inventory, never
+  /// stale).
+  caf::replies_to<owner_atom, ownership>::with<bool>,
+  /// From a peer: a client's request for something this node owns; answered by the local
+  /// relay handler.
+  caf::replies_to<relay_atom, relayed_request>::with<relayed_response>,
+  /// Local: relays a request to the named peer (fails at once when it is down or unknown).
+  caf::replies_to<relay_atom, std::string, relayed_request>::with<relayed_response>,
+  /// Local: the node owning a system or collection: this node's name, a peer's, or empty
+  /// when no node owns it. Fails when it is unknown and a peer could not be asked.
+  caf::replies_to<locate_atom, owned_kind, std::string>::with<std::string>,
+  /// Local: the names of every peer this node has met, alive or not, by name (a request
+  /// that must ask every node counts the ones down as unreachable).
+  caf::replies_to<peers_atom>::with<std::vector<std::string>>,
+  /// Local, once: the actor that answers relayed requests here.
+  caf::reacts_to<serve_atom, relay_handler>,
   /// Local, once both listeners have their ports: this node's HTTP and cluster addresses
   /// (the latter empty when it does not listen for peers); then it dials the configured
   /// peers and starts the heartbeat.
@@ -69,6 +156,10 @@ using node_actor = caf::typed_actor<
 /// Registers the types above that cross the wire. Call on every node's config.
 inline void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<node_info>("refpoint::node_info");
+  cfg.add_message_type<ownership>("refpoint::ownership");
+  cfg.add_message_type<header_field>("refpoint::header_field");
+  cfg.add_message_type<relayed_request>("refpoint::relayed_request");
+  cfg.add_message_type<relayed_response>("refpoint::relayed_response");
 }
 
 } // namespace refpoint::actors

@@ -1,11 +1,15 @@
 #include "actors/cluster_node.hpp"
 
+#include "actors/op_error.hpp"
+
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
 
 #include <algorithm>
 #include <map>
+#include <memory>
+#include <random>
 
 namespace refpoint::actors {
 
@@ -21,14 +25,21 @@ struct peer_state {
   bool alive = false;
   bool dialing = false;
   int failures = 0; ///< dials that failed in a row
-  std::uint64_t systems = 0;
+  /// Its part of the directory, as last pulled, and that snapshot's version. Kept when the
+  /// peer goes down: its systems are still its own, only unreachable.
+  std::uint64_t version = 0;
+  ownership owned;
 };
 
 struct node_state {
   node_state() = default; // not an aggregate (see job_actor_state)
   cluster_settings settings;
   inventory_actor inventory;
-  std::uint64_t own_systems = 0;
+  relay_handler relay; ///< answers relayed requests here
+  ownership own;
+  /// Changes whenever `own` does. It starts at random, so that a restarted node's first
+  /// snapshot never looks like one its peers already hold.
+  std::uint64_t own_version = 0;
   /// Peers by cluster address; a peer that does not listen by "node:NAME".
   std::map<std::string, peer_state> peers;
   static inline const char* name = "cluster_node";
@@ -83,6 +94,128 @@ void linked(self_ptr self, const std::string& key, node_actor handle, node_info 
   p.failures = 0;
 }
 
+bool owns(const ownership& o, owned_kind kind, const std::string& key) {
+  const auto& names = kind == owned_kind::system ? o.systems : o.collections;
+  return std::binary_search(names.begin(), names.end(), key);
+}
+
+/// Whether `o` has any of the names in `wanted`.
+bool owns_any(const ownership& o, const ownership& wanted) {
+  auto any_of = [](const std::vector<std::string>& have, const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+      return std::binary_search(have.begin(), have.end(), n);
+    });
+  };
+  return any_of(o.systems, wanted.systems) || any_of(o.collections, wanted.collections);
+}
+
+void set_own(self_ptr self, ownership now) {
+  if (now == self->state.own)
+    return;
+  self->state.own = std::move(now);
+  ++self->state.own_version;
+}
+
+/// Pulls a peer's snapshot of what it owns.
+void pull_ownership(self_ptr self, const std::string& key) {
+  auto i = self->state.peers.find(key);
+  if (i == self->state.peers.end() || !i->second.handle)
+    return;
+  self->request(i->second.handle, dial_timeout, ownership_atom::value)
+    .then(
+      [=](std::uint64_t version, ownership& owned) {
+        auto j = self->state.peers.find(key);
+        if (j == self->state.peers.end())
+          return;
+        j->second.version = version;
+        j->second.owned = std::move(owned);
+      },
+      [](caf::error&) {}); // the next heartbeat asks again
+}
+
+/// Adds `key` to what the peer at `address` owns, until its next snapshot replaces it.
+void remember(self_ptr self, const std::string& address, owned_kind kind, const std::string& key) {
+  auto i = self->state.peers.find(address);
+  if (i == self->state.peers.end())
+    return;
+  auto& o = i->second.owned;
+  auto& names = kind == owned_kind::system ? o.systems : o.collections;
+  names.insert(std::lower_bound(names.begin(), names.end(), key), key);
+}
+
+/// The alive peer named `name`, or null.
+peer_state* alive_peer(self_ptr self, const std::string& name) {
+  for (auto& [key, p] : self->state.peers)
+    if (p.alive && p.handle && p.info.name == name)
+      return &p;
+  return nullptr;
+}
+
+/// `locate`, when the directory does not know the key: asks the inventory (a system
+/// created here a moment ago) and every alive peer (one created there) at once.
+caf::result<std::string> locate_unknown(self_ptr self, owned_kind kind, const std::string& key) {
+  struct search {
+    caf::response_promise promise;
+    std::size_t pending = 0;
+    bool done = false;
+    std::string unreachable; ///< a peer that could not be asked
+  };
+  auto st = std::make_shared<search>();
+  st->promise = self->make_response_promise();
+  auto finish_one = [=] {
+    if (--st->pending > 0 || st->done)
+      return;
+    st->done = true;
+    if (st->unreachable.empty())
+      st->promise.deliver(std::string{}); // no node owns it
+    else
+      st->promise.deliver(
+        make_error(op_errc::timeout,
+                   "node '" + st->unreachable + "' did not answer and may own '" + key + "'"));
+  };
+  auto found = [=](const std::string& node) {
+    if (st->done)
+      return;
+    st->done = true;
+    st->promise.deliver(node);
+  };
+  ownership wanted;
+  (kind == owned_kind::system ? wanted.systems : wanted.collections).push_back(key);
+  ++st->pending;
+  self->request(self->state.inventory, dial_timeout, owned_atom::value)
+    .then(
+      [=](ownership& now) {
+        set_own(self, std::move(now));
+        if (owns(self->state.own, kind, key))
+          found(self->state.settings.self.name);
+        finish_one();
+      },
+      [=](caf::error&) { finish_one(); });
+  for (const auto& [address, p] : self->state.peers) {
+    if (!p.alive || !p.handle) {
+      if (!p.info.name.empty())
+        st->unreachable = p.info.name; // it may own what its last snapshot did not show
+      continue;
+    }
+    ++st->pending;
+    auto name = p.info.name;
+    self->request(p.handle, dial_timeout, owner_atom::value, wanted)
+      .then(
+        [=](bool owned) {
+          if (owned) {
+            remember(self, address, kind, key);
+            found(name);
+          }
+          finish_one();
+        },
+        [=](caf::error&) {
+          st->unreachable = name;
+          finish_one();
+        });
+  }
+  return st->promise;
+}
+
 void dial(self_ptr self, const std::string& address);
 
 void redial_later(self_ptr self, const std::string& address) {
@@ -123,6 +256,7 @@ void dial(self_ptr self, const std::string& address) {
           .then(
             [=](node_info& info, std::vector<std::string>& known) {
               linked(self, address, handle, std::move(info));
+              pull_ownership(self, address);
               learn(self, known);
             },
             [=](caf::error&) { redial_later(self, address); });
@@ -134,6 +268,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
                                     inventory_actor inventory) {
   self->state.settings = std::move(settings);
   self->state.inventory = std::move(inventory);
+  self->state.own_version = std::mt19937_64{std::random_device{}()}();
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [key, p] : self->state.peers) {
       if (!p.handle || p.handle.address() != dm.source)
@@ -150,16 +285,76 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
       auto sender = caf::actor_cast<node_actor>(self->current_sender());
       auto key = key_of(info);
       linked(self, key, sender, std::move(info));
+      pull_ownership(self, key);
       learn(self, known);
       return {self->state.settings.self, known_addresses(self)};
     },
-    [=](node_status_atom, node_info& info, std::uint64_t systems) {
-      auto i = self->state.peers.find(key_of(info));
+    [=](node_status_atom, node_info& info, std::uint64_t version) {
+      auto key = key_of(info);
+      auto i = self->state.peers.find(key);
       if (i == self->state.peers.end())
         return;
       i->second.info = std::move(info);
-      i->second.systems = systems;
+      if (i->second.version != version)
+        pull_ownership(self, key);
     },
+    [=](ownership_atom) -> caf::result<std::uint64_t, ownership> {
+      auto promise = self->make_response_promise<std::uint64_t, ownership>();
+      self->request(self->state.inventory, dial_timeout, owned_atom::value)
+        .then(
+          [=](ownership& now) mutable {
+            set_own(self, std::move(now));
+            promise.deliver(self->state.own_version, self->state.own);
+          },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
+    },
+    [=](owner_atom, const ownership& wanted) -> caf::result<bool> {
+      auto promise = self->make_response_promise<bool>();
+      self->request(self->state.inventory, dial_timeout, owned_atom::value)
+        .then(
+          [=](ownership& now) mutable {
+            set_own(self, std::move(now));
+            promise.deliver(owns_any(self->state.own, wanted));
+          },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
+    },
+    [=](relay_atom, relayed_request& req) -> caf::result<relayed_response> {
+      if (!self->state.relay)
+        return make_error(op_errc::timeout, "node '" + self->state.settings.self.name +
+                                              "' is not serving requests yet");
+      return self->delegate(self->state.relay, relay_atom::value, std::move(req));
+    },
+    [=](relay_atom, const std::string& node,
+        relayed_request& req) -> caf::result<relayed_response> {
+      auto* peer = alive_peer(self, node);
+      if (peer)
+        return self->delegate(peer->handle, relay_atom::value, std::move(req));
+      for (const auto& [address, p] : self->state.peers)
+        if (p.info.name == node)
+          return make_error(op_errc::timeout, "node '" + node + "' is unreachable");
+      return make_error(op_errc::invalid_parameter, "no node named '" + node + "' in the cluster",
+                        "node");
+    },
+    [=](locate_atom, owned_kind kind, std::string& key) -> caf::result<std::string> {
+      const auto& st = self->state;
+      if (owns(st.own, kind, key))
+        return st.settings.self.name;
+      for (const auto& [address, p] : st.peers)
+        if (owns(p.owned, kind, key))
+          return p.info.name;
+      return locate_unknown(self, kind, key);
+    },
+    [=](peers_atom) {
+      std::vector<std::string> out;
+      for (const auto& [key, p] : self->state.peers)
+        if (!p.info.name.empty())
+          out.push_back(p.info.name);
+      std::sort(out.begin(), out.end());
+      return out;
+    },
+    [=](serve_atom, relay_handler& handler) { self->state.relay = std::move(handler); },
     [=](start_atom, std::string& http_address, std::string& cluster_address) {
       self->state.settings.self.http_address = std::move(http_address);
       self->state.settings.self.cluster_address = std::move(cluster_address);
@@ -169,12 +364,12 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
     },
     [=](members_atom) {
       const auto& st = self->state;
-      std::vector<member_view> out{{st.settings.self, true, true, st.own_systems}};
+      std::vector<member_view> out{{st.settings.self, true, true, st.own.systems.size()}};
       for (const auto& [key, p] : st.peers) {
         auto info = p.info;
         if (info.cluster_address.empty() && is_address(key))
           info.cluster_address = key; // dialed, never answered
-        out.push_back({std::move(info), p.alive, false, p.systems});
+        out.push_back({std::move(info), p.alive, false, p.owned.systems.size()});
       }
       std::sort(out.begin() + 1, out.end(), [](const member_view& a, const member_view& b) {
         return std::tie(a.info.name, a.info.cluster_address) <
@@ -184,13 +379,14 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
     },
     [=](dial_atom, std::string& address) { dial(self, address); },
     [=](heartbeat_atom) {
-      self->request(self->state.inventory, dial_timeout, count_systems_atom::value)
+      self->request(self->state.inventory, dial_timeout, owned_atom::value)
         .then(
-          [=](std::uint64_t systems) {
-            self->state.own_systems = systems;
+          [=](ownership& now) {
+            set_own(self, std::move(now));
             for (const auto& [key, p] : self->state.peers)
               if (p.alive && p.handle)
-                self->send(p.handle, node_status_atom::value, self->state.settings.self, systems);
+                self->send(p.handle, node_status_atom::value, self->state.settings.self,
+                           self->state.own_version);
           },
           [](caf::error&) {});
       self->delayed_send(self, self->state.settings.heartbeat, heartbeat_atom::value);

@@ -237,7 +237,17 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                         "the owner '" + owner + "' of '" + id + "' no longer exists");
     },
     [](ready_atom) { return ack_atom::value; },
-    [=](count_systems_atom) { return static_cast<std::uint64_t>(self->state.systems.size()); },
+    [=](owned_atom) {
+      ownership out;
+      out.systems.reserve(self->state.systems.size());
+      for (const auto& [name, actor] : self->state.systems)
+        out.systems.push_back(name);
+      for (const auto& [id, entry] : self->state.collections)
+        out.collections.push_back(id);
+      std::sort(out.systems.begin(), out.systems.end());
+      std::sort(out.collections.begin(), out.collections.end());
+      return out;
+    },
     [=](purge_atom) {
       self
         ->request(self->state.store, caf::infinite, persistence::purge_jobs_atom::value,

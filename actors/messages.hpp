@@ -8,6 +8,7 @@
 ///   at a time in arrival order (FIFO); accepts new work at once while busy.
 /// - `job_actor`: one per job. Owns the job's state machine and persists every change.
 
+#include "actors/cluster_messages.hpp"
 #include "persistence/store_messages.hpp"
 #include "protocol/model.hpp"
 
@@ -34,7 +35,7 @@ using create_crp_atom = caf::atom_constant<caf::atom("mkcrp")>;
 using destroy_atom = caf::atom_constant<caf::atom("destroy")>;
 using purge_atom = caf::atom_constant<caf::atom("purge")>;
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
-using count_systems_atom = caf::atom_constant<caf::atom("cntsys")>;
+using owned_atom = caf::atom_constant<caf::atom("owned")>;
 using file_progress_atom = caf::atom_constant<caf::atom("fprogress")>;
 using file_done_atom = caf::atom_constant<caf::atom("fdone")>;
 using file_failed_atom = caf::atom_constant<caf::atom("ffailed")>;
@@ -129,7 +130,7 @@ using inventory_actor = caf::typed_actor<
   caf::replies_to<cancel_atom, std::string, std::string, protocol::job_state>::with<ack_atom>,
   /// Answered once every stored system and collection has its actor (start-up is done).
   caf::replies_to<ready_atom>::with<ack_atom>,
-  /// How many systems this node owns.
-  caf::replies_to<count_systems_atom>::with<std::uint64_t>>;
+  /// What this node owns: its systems and collections, each sorted.
+  caf::replies_to<owned_atom>::with<ownership>>;
 
 } // namespace refpoint::actors

@@ -13,6 +13,7 @@
 #include "protocol/cim_datetime.hpp"
 #include "web/gateway.hpp"
 #include "web/http_server.hpp"
+#include "web/relay_server.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -200,6 +201,8 @@ int run_daemon(const config& cfg) {
                          .changes = changes,
                          .cluster = node,
                          .store = store,
+                         .node_name = cfg.node,
+                         .clustered = clustered,
                          .method_timeout = std::chrono::milliseconds{cfg.method_timeout_ms},
                          .auth_tokens = cfg.auth_tokens,
                          .cors_origins = cfg.cors_origins,
@@ -209,9 +212,15 @@ int run_daemon(const config& cfg) {
                          .event_ping_interval = std::chrono::seconds{cfg.event_ping_interval_s}});
   web::http_server server{io, limits_of(cfg), web::make_gateway(ctx),
                           web::make_event_stream_gateway(ctx)};
+  auto relay = web::spawn_relay_server(sys, web::make_relayed_gateway(ctx));
+  caf::anon_send(node, actors::serve_atom::value, relay);
+  auto stop_all = [&] {
+    caf::anon_send_exit(relay, caf::exit_reason::user_shutdown);
+    stop_actors();
+  };
   if (auto err = server.listen(cfg.listen.host, cfg.listen.port)) {
     ctx.reset();
-    stop_actors();
+    stop_all();
     if (files)
       files->stop();
     return fail(*err);
@@ -222,7 +231,7 @@ int run_daemon(const config& cfg) {
                                         cfg.cluster_listen->host.c_str(), true);
     if (!port) {
       ctx.reset();
-      stop_actors();
+      stop_all();
       if (files)
         files->stop();
       return fail("cannot listen for cluster peers on " + to_string(*cfg.cluster_listen) + ": " +
@@ -252,7 +261,7 @@ int run_daemon(const config& cfg) {
   for (auto& t : extra_io)
     t.join();
   ctx.reset(); // the only strong reference: queued Asio handlers must not keep actors alive
-  stop_actors();
+  stop_all();
   // Job actors going down cancel their scans; running reads end at their next check.
   if (files)
     files->stop();

@@ -435,9 +435,10 @@ result<system_info> decode_system(const json::value& body) {
   if (!object)
     return sink.take();
   object_view in{*object, "", sink};
-  in.reject_unknown({"name", "elementName", "enabledState", "replicationEnabled", "disks"});
+  in.reject_unknown({"name", "elementName", "enabledState", "replicationEnabled", "disks", "node"});
   system_info out;
   decode_guid(in, "name", out.name);
+  in.string("node"); // the home node: the gateway sends the request there
   if (in.require("elementName"))
     if (auto name = in.string("elementName")) {
       check_element_name(in, *name, false);
@@ -460,9 +461,10 @@ result<collection_info> decode_collection(const json::value& body) {
   if (!object)
     return sink.take();
   object_view in{*object, "", sink};
-  in.reject_unknown({"id", "elementName", "members"});
+  in.reject_unknown({"id", "elementName", "members", "node"});
   collection_info out;
   decode_guid(in, "id", out.id);
+  in.string("node"); // the home node: the gateway sends the request there
   if (in.require("elementName"))
     if (auto name = in.string("elementName")) {
       check_element_name(in, *name, false);

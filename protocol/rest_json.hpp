@@ -52,6 +52,8 @@ boost::json::object rest_job(const job_record& job);
 ///   `changeTracking` (bool, default true),
 ///   `simFailAt` (number in [0, 1]; kept for sim, validated but dropped for file as
 ///   DESIGN §7 says it is ignored there).
+/// `node` (optional string) names the system's home node; the gateway answers the request
+/// there, so it is only checked to be a string here.
 /// `null` is never a stand-in for an absent member. Unknown members are refused.
 /// Every failure is Invalid Parameter with `field` the JSON path at fault (`name`,
 /// `disks[1].sizeBytes`; empty for the body itself); type errors name the expected and
@@ -62,7 +64,8 @@ result<system_info> decode_system(const boost::json::value& body);
 /// Members: `id` (optional GUID, canonicalized to upper case; empty when absent),
 /// `elementName` (required string, 1–256 characters), `members` (optional array,
 /// default empty, of system-name GUIDs: canonicalized to upper case and sorted ascending;
-/// a GUID given twice, in any spelling, is refused naming the later `members[i]`).
+/// a GUID given twice, in any spelling, is refused naming the later `members[i]`), `node`
+/// as in `decode_system`.
 /// Unknown members are refused; errors follow the rules of `decode_system` (`field` e.g.
 /// `members[2]`).
 result<collection_info> decode_collection(const boost::json::value& body);

@@ -24,6 +24,9 @@ struct exchange {
   responder respond;
   std::vector<std::string> path; ///< percent-decoded segments
   std::vector<std::pair<std::string, std::string>> query;
+  /// Relayed by the peer that received it (`web/cluster_routing.hpp`): that peer checked the
+  /// credentials and chose this node, so it is answered here without either step.
+  bool relayed = false;
 
   /// The first query parameter named `name` (exact match).
   std::optional<std::string> param(std::string_view name) const;

@@ -3,6 +3,7 @@
 #include "protocol/guid.hpp"
 #include "web/actor_call.hpp"
 #include "web/auth.hpp"
+#include "web/cluster_routing.hpp"
 #include "web/cors.hpp"
 #include "web/dashboard_assets.hpp"
 #include "web/exchange.hpp"
@@ -149,6 +150,16 @@ void serve_dashboard_asset(const exchange_ptr& ex, const dashboard_asset& asset)
   ex->reply(std::move(res));
 }
 
+/// The CIM and REST routes: this node's answer.
+void route_here(const exchange_ptr& ex) {
+  const auto& p = ex->path;
+  if (p.size() >= 2 && p[0] == "cim" && p[1] == "v2" && route_cim(ex))
+    return;
+  if (p.size() >= 2 && p[0] == "api" && p[1] == "v1" && route_rest(ex))
+    return;
+  ex->problem(http::status::not_found, "no resource at '" + std::string{ex->req.target()} + "'");
+}
+
 void dispatch(const exchange_ptr& ex) {
   const auto& ctx = *ex->ctx;
   if (is_preflight(ex->req)) {
@@ -156,7 +167,7 @@ void dispatch(const exchange_ptr& ex) {
     return ex->reply(preflight_response(ex->meta, allowed.has_value()));
   }
   const auto& p = ex->path;
-  if (requires_auth(p)) {
+  if (!ex->relayed && requires_auth(p)) {
     auto outcome = authenticate(ex->req, ex->query, ctx.auth_tokens);
     if (outcome != auth_outcome::granted)
       return ex->reply(unauthorized_response(ex->meta, outcome));
@@ -181,11 +192,9 @@ void dispatch(const exchange_ptr& ex) {
     return serve_metrics(ex);
   if (const auto* asset = find_dashboard_asset(p))
     return serve_dashboard_asset(ex, *asset);
-  if (p.size() >= 2 && p[0] == "cim" && p[1] == "v2" && route_cim(ex))
-    return;
-  if (p.size() >= 2 && p[0] == "api" && p[1] == "v1" && route_rest(ex))
-    return;
-  ex->problem(http::status::not_found, "no resource at '" + std::string{ex->req.target()} + "'");
+  if (ex->relayed)
+    return route_here(ex);
+  route_in_cluster(ex, route_here);
 }
 
 } // namespace
@@ -223,10 +232,8 @@ responder instrumented(responder respond, const gateway_context& ctx, const http
   };
 }
 
-} // namespace
-
-request_handler make_gateway(std::weak_ptr<const gateway_context> weak_ctx) {
-  return [weak_ctx](http_request&& req, responder respond) {
+request_handler make_handler(std::weak_ptr<const gateway_context> weak_ctx, bool relayed) {
+  return [weak_ctx, relayed](http_request&& req, responder respond) {
     const auto started = std::chrono::steady_clock::now();
     auto ex = std::make_shared<exchange>();
     ex->meta = meta_of(req);
@@ -240,11 +247,22 @@ request_handler make_gateway(std::weak_ptr<const gateway_context> weak_ctx) {
     ex->respond = instrumented(std::move(respond), *ex->ctx, req,
                                route_template(req.method(), ex->path), started);
     ex->req = std::move(req);
+    ex->relayed = relayed;
     if (!valid)
       return ex->problem(http::status::bad_request, "the request target is not a valid path",
                          "target");
     dispatch(ex);
   };
+}
+
+} // namespace
+
+request_handler make_gateway(std::weak_ptr<const gateway_context> ctx) {
+  return make_handler(std::move(ctx), false);
+}
+
+request_handler make_relayed_gateway(std::weak_ptr<const gateway_context> ctx) {
+  return make_handler(std::move(ctx), true);
 }
 
 } // namespace refpoint::web

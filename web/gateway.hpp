@@ -35,6 +35,11 @@ struct gateway_context {
   actors::changes_actor changes;  ///< changed-range queries of file-backed disks
   actors::node_actor cluster;     ///< this node's view of the cluster
   persistence::store_actor store; ///< asked only for its counters (`/metrics`)
+  /// This node's name (`--node`); empty for a node that was given none.
+  std::string node_name{};
+  /// True when this node is in a cluster: requests about another node's systems,
+  /// collections, reference points and jobs are relayed there (`web/cluster_routing.hpp`).
+  bool clustered = false;
   std::chrono::milliseconds method_timeout{5000};
   /// Bearer tokens accepted on `/cim`, `/api` and `/metrics` (`web/auth.hpp`); empty: none
   /// needed.
@@ -58,6 +63,10 @@ struct gateway_context {
 /// It holds `ctx` weakly: the owner releases it at shutdown, so that handlers still queued
 /// in the io_context keep no actor alive. Once released, requests answer 503.
 request_handler make_gateway(std::weak_ptr<const gateway_context> ctx);
+
+/// The handler for requests a peer relayed here (`web/relay_server.hpp`): as `make_gateway`,
+/// without authentication (the peer checked it) and without relaying further.
+request_handler make_relayed_gateway(std::weak_ptr<const gateway_context> ctx);
 
 /// The upgrade handler to give `http_server`: takes `/api/v1/events` WebSocket subscribers
 /// (after the same authentication as other requests; bad parameters answer 400) and refuses

@@ -32,14 +32,16 @@ bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::strin
                  [=] {
                    answer<std::vector<collection_info>>(
                      ex, query, http::status::ok,
-                     [](const auto& v) { return items_of(v, protocol::rest_collection); },
+                     [enc = on_this_node(ex, protocol::rest_collection)](const auto& v) {
+                       return items_of(v, enc);
+                     },
                      persistence::list_collections_atom::value);
                  },
                .post =
                  [=] {
                    create_resource<collection_info>(
                      ex, protocol::decode_collection, actors::create_collection_atom::value,
-                     protocol::rest_collection, "/api/v1/collections",
+                     on_this_node(ex, protocol::rest_collection), "/api/v1/collections",
                      [](const collection_info& c) { return c.id; });
                  }});
     return true;
@@ -48,7 +50,8 @@ bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::strin
     auto id = canonical_id(p[1]);
     serve(ex, {.get =
                  [=] {
-                   answer<collection_info>(ex, query, http::status::ok, protocol::rest_collection,
+                   answer<collection_info>(ex, query, http::status::ok,
+                                           on_this_node(ex, protocol::rest_collection),
                                            persistence::get_collection_atom::value, id);
                  },
                .del = [=] { delete_collection(ex, id); }});
@@ -57,17 +60,18 @@ bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::strin
   if (p.size() == 4 && p[0] == "collections" && p[2] == "members") {
     auto id = canonical_id(p[1]);
     auto system = canonical_id(p[3]);
-    serve(ex,
-          {.put =
-             [=] {
-               answer<collection_info>(ex, inventory, http::status::ok, protocol::rest_collection,
-                                       actors::add_member_atom::value, id, system);
-             },
-           .del =
-             [=] {
-               answer<collection_info>(ex, inventory, http::status::ok, protocol::rest_collection,
-                                       actors::remove_member_atom::value, id, system);
-             }});
+    serve(ex, {.put =
+                 [=] {
+                   answer<collection_info>(ex, inventory, http::status::ok,
+                                           on_this_node(ex, protocol::rest_collection),
+                                           actors::add_member_atom::value, id, system);
+                 },
+               .del =
+                 [=] {
+                   answer<collection_info>(ex, inventory, http::status::ok,
+                                           on_this_node(ex, protocol::rest_collection),
+                                           actors::remove_member_atom::value, id, system);
+                 }});
     return true;
   }
   if (p.size() == 3 && p[0] == "collections" && p[2] == "reference-points") {

@@ -96,22 +96,25 @@ bool route_rest(const exchange_ptr& ex) {
                  [=] {
                    answer<std::vector<system_info>>(
                      ex, query, http::status::ok,
-                     [](const auto& v) { return items_of(v, protocol::rest_system); },
+                     [enc = on_this_node(ex, protocol::rest_system)](const auto& v) {
+                       return items_of(v, enc);
+                     },
                      persistence::list_systems_atom::value);
                  },
                .post =
                  [=] {
-                   create_resource<system_info>(ex, protocol::decode_system,
-                                                actors::create_system_atom::value,
-                                                protocol::rest_system, "/api/v1/systems",
-                                                [](const system_info& s) { return s.name; });
+                   create_resource<system_info>(
+                     ex, protocol::decode_system, actors::create_system_atom::value,
+                     on_this_node(ex, protocol::rest_system), "/api/v1/systems",
+                     [](const system_info& s) { return s.name; });
                  }});
     return true;
   }
   if (p.size() == 2 && p[0] == "systems") {
     auto name = canonical_id(p[1]);
     serve(ex, {.get = [=] {
-            answer<system_info>(ex, query, http::status::ok, protocol::rest_system,
+            answer<system_info>(ex, query, http::status::ok,
+                                on_this_node(ex, protocol::rest_system),
                                 persistence::get_system_atom::value, name);
           }});
     return true;

@@ -31,6 +31,17 @@ boost::json::object items_of(const std::vector<T>& values, Encode encode) {
   return {{"items", std::move(items)}};
 }
 
+/// `encode` plus the answering node's name as `node` (null for a node without a name):
+/// every system and collection is answered for by its home node.
+template <class Encode>
+auto on_this_node(const exchange_ptr& ex, Encode encode) {
+  return [encode, node = ex->ctx->node_name](const auto& value) {
+    auto out = encode(value);
+    out["node"] = node.empty() ? boost::json::value(nullptr) : boost::json::value(node);
+    return out;
+  };
+}
+
 /// The handlers of one path, by method; an absent one answers 405 with `Allow`.
 struct verbs {
   std::function<void()> get{}, post{}, put{}, del{};

@@ -122,11 +122,13 @@ protected:
     return {};
   }
 
-  /// Polls the REST job until it is no longer running; answers it.
-  boost::json::object wait_rest_job(const std::string& id) {
+  /// Polls the REST job (through `via`, by default the latest run) until it is no longer
+  /// running; answers it.
+  boost::json::object wait_rest_job(const std::string& id, http_client* via = nullptr) {
+    auto& client = via ? *via : http();
     auto deadline = std::chrono::steady_clock::now() + 30s;
     while (std::chrono::steady_clock::now() < deadline) {
-      auto job = http().get("/api/v1/jobs/" + id).json().as_object();
+      auto job = client.get("/api/v1/jobs/" + id).json().as_object();
       if (job.at("jobState").to_number<int>() != 4)
         return job;
       std::this_thread::sleep_for(20ms);

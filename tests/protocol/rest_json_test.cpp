@@ -300,7 +300,13 @@ TEST(DecodeSystem, SeveralUnknownFieldsAreAllNamed) {
 }
 
 TEST(DecodeSystem, UnknownFieldsAreReportedBeforeOtherErrors) {
-  expect_failure(decode_system(R"({"elementName":5,"node":"n1"})"), "node", {"unknown field node"});
+  expect_failure(decode_system(R"({"elementName":5,"host":"n1"})"), "host", {"unknown field host"});
+}
+
+TEST(DecodeSystem, TheHomeNodeIsAString) {
+  EXPECT_TRUE(decode_system(R"({"elementName":"x","node":"n1"})"));
+  expect_failure(decode_system(R"({"elementName":"x","node":1})"), "node",
+                 {"must be a string", "found number 1"});
 }
 
 TEST(DecodeSystem, NameMustBeAString) {
