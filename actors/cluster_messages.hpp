@@ -2,6 +2,8 @@
 /// Messages between refpointd nodes (DESIGN §8), sent over CAF's middleman. Every type a
 /// node sends to another is registered on every node (`register_cluster_types`).
 
+#include "persistence/event_types.hpp"
+
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
 #include <caf/meta/type_name.hpp>
@@ -25,6 +27,7 @@ using serve_atom = caf::atom_constant<caf::atom("serve")>;
 using owner_atom = caf::atom_constant<caf::atom("owner")>;
 using ownership_atom = caf::atom_constant<caf::atom("ownership")>;
 using locate_atom = caf::atom_constant<caf::atom("locate")>;
+using events_atom = caf::atom_constant<caf::atom("events")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
 
 /// Who a node is: its name, where peers reach it (empty: it does not listen for peers) and
@@ -142,6 +145,13 @@ using node_actor = caf::typed_actor<
   /// Local: the names of every peer this node has met, alive or not, by name (a request
   /// that must ask every node counts the ones down as unreachable).
   caf::replies_to<peers_atom>::with<std::vector<std::string>>,
+  /// From a peer: this node's own events (not the copies of others') after a sequence, at
+  /// most so many (up to 1000).
+  caf::replies_to<events_atom, std::int64_t, std::uint32_t>::with<persistence::event_page>,
+  /// From a peer: it has committed events of its own; this node pulls them.
+  caf::reacts_to<events_atom, std::string>,
+  /// Local, from the event hub: this node committed events of its own; it tells its peers.
+  caf::reacts_to<events_atom>,
   /// Local, once: the actor that answers relayed requests here.
   caf::reacts_to<serve_atom, relay_handler>,
   /// Local, once both listeners have their ports: this node's HTTP and cluster addresses
@@ -160,6 +170,7 @@ inline void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<header_field>("refpoint::header_field");
   cfg.add_message_type<relayed_request>("refpoint::relayed_request");
   cfg.add_message_type<relayed_response>("refpoint::relayed_response");
+  cfg.add_message_type<persistence::event_page>("refpoint::event_page");
 }
 
 } // namespace refpoint::actors

@@ -7,6 +7,7 @@
 #include <caf/io/middleman_actor.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <random>
@@ -29,12 +30,16 @@ struct peer_state {
   /// peer goes down: its systems are still its own, only unreachable.
   std::uint64_t version = 0;
   ownership owned;
+  /// The newest of its events copied here; -1 until read from the store.
+  std::int64_t copied = -1;
+  bool pulling = false; ///< a pull of its events is under way
+  bool again = false;   ///< it said it has more while the pull was under way
 };
 
 struct node_state {
   node_state() = default; // not an aggregate (see job_actor_state)
   cluster_settings settings;
-  inventory_actor inventory;
+  node_locals locals;
   relay_handler relay; ///< answers relayed requests here
   ownership own;
   /// Changes whenever `own` does. It starts at random, so that a restarted node's first
@@ -116,6 +121,56 @@ void set_own(self_ptr self, ownership now) {
   ++self->state.own_version;
 }
 
+/// Events pulled from a peer at once.
+constexpr std::uint32_t events_per_pull = 500;
+
+/// Copies the peer's new events into this node's stream, page after page, until it has no
+/// more. One pull per peer at a time; a request during one makes it go on afterwards.
+void pull_events(self_ptr self, const std::string& key) {
+  auto i = self->state.peers.find(key);
+  if (i == self->state.peers.end() || !i->second.alive || !i->second.handle ||
+      i->second.info.name.empty())
+    return;
+  auto& p = i->second;
+  if (p.pulling) {
+    p.again = true;
+    return;
+  }
+  p.pulling = true;
+  p.again = false;
+  auto origin = p.info.name;
+  // `copied` set to `upto` (when known); then pull again if asked to or more is waiting.
+  auto settle = [=](std::optional<std::int64_t> upto, bool more) {
+    auto j = self->state.peers.find(key);
+    if (j == self->state.peers.end())
+      return;
+    if (upto)
+      j->second.copied = *upto;
+    j->second.pulling = false;
+    if (upto && (more || j->second.again))
+      pull_events(self, key);
+  };
+  auto failed = [=](caf::error&) { settle(std::nullopt, false); }; // the next beat retries
+  const auto& locals = self->state.locals;
+  if (p.copied < 0) {
+    self->request(locals.query, dial_timeout, persistence::event_source_atom::value, origin)
+      .then([=](std::int64_t upto) { settle(upto, true); }, failed);
+    return;
+  }
+  self->request(p.handle, dial_timeout, events_atom::value, p.copied, events_per_pull)
+    .then(
+      [=](persistence::event_page& page) {
+        if (page.items.empty())
+          return settle(self->state.peers[key].copied, false);
+        const bool more = page.more;
+        self
+          ->request(self->state.locals.store, dial_timeout, persistence::import_events_atom::value,
+                    origin, std::move(page.items))
+          .then([=](std::int64_t upto) { settle(upto, more); }, failed);
+      },
+      failed);
+}
+
 /// Pulls a peer's snapshot of what it owns.
 void pull_ownership(self_ptr self, const std::string& key) {
   auto i = self->state.peers.find(key);
@@ -182,7 +237,7 @@ caf::result<std::string> locate_unknown(self_ptr self, owned_kind kind, const st
   ownership wanted;
   (kind == owned_kind::system ? wanted.systems : wanted.collections).push_back(key);
   ++st->pending;
-  self->request(self->state.inventory, dial_timeout, owned_atom::value)
+  self->request(self->state.locals.inventory, dial_timeout, owned_atom::value)
     .then(
       [=](ownership& now) {
         set_own(self, std::move(now));
@@ -257,6 +312,7 @@ void dial(self_ptr self, const std::string& address) {
             [=](node_info& info, std::vector<std::string>& known) {
               linked(self, address, handle, std::move(info));
               pull_ownership(self, address);
+              pull_events(self, address);
               learn(self, known);
             },
             [=](caf::error&) { redial_later(self, address); });
@@ -264,10 +320,9 @@ void dial(self_ptr self, const std::string& address) {
       [=](caf::error&) { redial_later(self, address); });
 }
 
-node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
-                                    inventory_actor inventory) {
+node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, node_locals locals) {
   self->state.settings = std::move(settings);
-  self->state.inventory = std::move(inventory);
+  self->state.locals = std::move(locals);
   self->state.own_version = std::mt19937_64{std::random_device{}()}();
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [key, p] : self->state.peers) {
@@ -286,6 +341,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
       auto key = key_of(info);
       linked(self, key, sender, std::move(info));
       pull_ownership(self, key);
+      pull_events(self, key);
       learn(self, known);
       return {self->state.settings.self, known_addresses(self)};
     },
@@ -300,7 +356,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
     },
     [=](ownership_atom) -> caf::result<std::uint64_t, ownership> {
       auto promise = self->make_response_promise<std::uint64_t, ownership>();
-      self->request(self->state.inventory, dial_timeout, owned_atom::value)
+      self->request(self->state.locals.inventory, dial_timeout, owned_atom::value)
         .then(
           [=](ownership& now) mutable {
             set_own(self, std::move(now));
@@ -311,7 +367,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
     },
     [=](owner_atom, const ownership& wanted) -> caf::result<bool> {
       auto promise = self->make_response_promise<bool>();
-      self->request(self->state.inventory, dial_timeout, owned_atom::value)
+      self->request(self->state.locals.inventory, dial_timeout, owned_atom::value)
         .then(
           [=](ownership& now) mutable {
             set_own(self, std::move(now));
@@ -354,6 +410,25 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
       std::sort(out.begin(), out.end());
       return out;
     },
+    [=](events_atom, std::int64_t after,
+        std::uint32_t limit) -> caf::result<persistence::event_page> {
+      persistence::event_query query;
+      query.after = after;
+      query.upto = std::numeric_limits<std::int64_t>::max();
+      query.limit = std::min<std::uint32_t>(limit, 1000);
+      query.own_only = true; // copies travel from their own node only
+      return self->delegate(self->state.locals.query, persistence::list_events_atom::value, query);
+    },
+    [=](events_atom, const std::string& origin) {
+      for (const auto& [key, p] : self->state.peers)
+        if (p.info.name == origin)
+          pull_events(self, key);
+    },
+    [=](events_atom) {
+      for (const auto& [key, p] : self->state.peers)
+        if (p.alive && p.handle)
+          self->send(p.handle, events_atom::value, self->state.settings.self.name);
+    },
     [=](serve_atom, relay_handler& handler) { self->state.relay = std::move(handler); },
     [=](start_atom, std::string& http_address, std::string& cluster_address) {
       self->state.settings.self.http_address = std::move(http_address);
@@ -379,7 +454,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
     },
     [=](dial_atom, std::string& address) { dial(self, address); },
     [=](heartbeat_atom) {
-      self->request(self->state.inventory, dial_timeout, owned_atom::value)
+      self->request(self->state.locals.inventory, dial_timeout, owned_atom::value)
         .then(
           [=](ownership& now) {
             set_own(self, std::move(now));
@@ -387,6 +462,9 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
               if (p.alive && p.handle)
                 self->send(p.handle, node_status_atom::value, self->state.settings.self,
                            self->state.own_version);
+            // In case a peer's word of new events was lost.
+            for (const auto& [key, p] : self->state.peers)
+              pull_events(self, key);
           },
           [](caf::error&) {});
       self->delayed_send(self, self->state.settings.heartbeat, heartbeat_atom::value);
@@ -397,8 +475,18 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings,
 } // namespace
 
 node_actor spawn_cluster_node(caf::actor_system& sys, cluster_settings settings,
-                              inventory_actor inventory) {
-  return sys.spawn(node_impl, std::move(settings), std::move(inventory));
+                              node_locals locals) {
+  auto hub = locals.hub;
+  auto node = sys.spawn(node_impl, std::move(settings), std::move(locals));
+  // Only this node's own changes are news for its peers (copies came from theirs).
+  hub->set_tap([weak = caf::actor_cast<caf::weak_actor_ptr>(node)](const event_batch& batch) {
+    if (std::none_of(batch->begin(), batch->end(),
+                     [](const protocol::event_record& e) { return e.origin.empty(); }))
+      return;
+    if (auto strong = weak.lock())
+      caf::anon_send(caf::actor_cast<node_actor>(strong), events_atom::value);
+  });
+  return node;
 }
 
 } // namespace refpoint::actors

@@ -29,9 +29,16 @@ void event_hub::publish(std::vector<protocol::event_record> events) {
   last_seq_ = events.back().seq;
   published_ += events.size();
   auto batch = std::make_shared<const std::vector<protocol::event_record>>(std::move(events));
+  if (tap_)
+    tap_(batch);
   const auto before = subscribers_.size();
   std::erase_if(subscribers_, [&](const auto& s) { return !s->offer(batch); });
   dropped_slow_ += before - subscribers_.size();
+}
+
+void event_hub::set_tap(std::function<void(const event_batch&)> tap) {
+  std::lock_guard lock{mutex_};
+  tap_ = std::move(tap);
 }
 
 void event_hub::shut_down_all() {

@@ -16,6 +16,7 @@
 #include <caf/fwd.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -57,6 +58,10 @@ public:
   void publish(std::vector<protocol::event_record> events);
   /// Tells every subscriber the server is stopping, and forgets them all.
   void shut_down_all();
+  /// Calls `tap` with every batch published from now on (before the subscribers see it).
+  /// Not a subscriber: never counted, never dropped. Same rules as `offer`: quick, no call
+  /// back into the hub.
+  void set_tap(std::function<void(const event_batch&)> tap);
 
   std::int64_t last_published() const;
   event_hub_stats stats() const;
@@ -65,6 +70,7 @@ private:
   mutable std::mutex mutex_;
   std::int64_t last_seq_;
   std::vector<std::shared_ptr<event_subscriber>> subscribers_;
+  std::function<void(const event_batch&)> tap_;
   std::uint64_t published_ = 0;
   std::uint64_t dropped_slow_ = 0;
 };

@@ -175,7 +175,8 @@ int run_daemon(const config& cfg) {
   cluster.self.name = cfg.node;
   for (const auto& peer : cfg.peers)
     cluster.peers.push_back(to_string(peer));
-  auto node = actors::spawn_cluster_node(sys, std::move(cluster), inventory);
+  auto node = actors::spawn_cluster_node(
+    sys, std::move(cluster), {.inventory = inventory, .store = store, .query = query, .hub = hub});
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));

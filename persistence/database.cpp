@@ -997,6 +997,26 @@ event_bounds database::get_event_bounds() {
   }
 }
 
+std::int64_t database::event_source_upto(const std::string& origin) {
+  try {
+    return impl_->events.source_upto(origin);
+  } catch (const SQLite::Exception& e) {
+    fail("cannot read what was copied of node '" + origin + "'", e);
+  }
+}
+
+std::int64_t database::import_events(const std::string& origin,
+                                     std::vector<protocol::event_record> events) {
+  try {
+    impl::savepoint sp(*impl_);
+    auto upto = impl_->events.import(origin, std::move(events));
+    sp.release();
+    return upto;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot copy the events of node '" + origin + "'", e);
+  }
+}
+
 event_page database::list_events(const event_query& query) {
   try {
     return impl_->events.page(query);

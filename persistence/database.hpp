@@ -166,6 +166,11 @@ public:
   /// REQUIRES: no transaction is open.
   void transact(const std::function<void()>& body);
 
+  /// Copies events of cluster node `origin` (with its sequences, ascending) into this
+  /// node's stream: those newer than the ones copied before get a sequence here and keep
+  /// their time. Answers the newest of `origin`'s sequences copied now.
+  std::int64_t import_events(const std::string& origin, std::vector<protocol::event_record> events);
+
   /// The events of the writes committed since the last call, in sequence order. Events of
   /// writes that rolled back are never returned.
   std::vector<protocol::event_record> take_committed_events();
@@ -218,6 +223,9 @@ public:
 
   /// One page of stored events (see `event_query`).
   event_page list_events(const event_query& query);
+
+  /// The newest sequence of cluster node `origin` whose event was copied here; 0 for none.
+  std::int64_t event_source_upto(const std::string& origin);
 
   std::optional<protocol::collection_info> get_collection(const std::string& id);
 

@@ -8,15 +8,19 @@
 namespace refpoint::persistence {
 
 event_log::event_log(SQLite::Database& db)
-    : db_(db), insert_(db, "INSERT INTO events (time, type, job_id, target, payload)"
-                           " VALUES (:time, :type, :job_id, :target, :payload)"),
+    : db_(db), insert_(db, "INSERT INTO events (time, type, job_id, target, payload, origin)"
+                           " VALUES (:time, :type, :job_id, :target, :payload, :origin)"),
       // Two subqueries: SQLite answers MIN or MAX alone from the key, both at once by a scan.
       bounds_(db, "SELECT COALESCE((SELECT MIN(seq) FROM events), 0),"
                   " COALESCE((SELECT MAX(seq) FROM events), 0)"),
-      page_(db, "SELECT seq, time, type, job_id, target, payload FROM events"
+      page_(db, "SELECT seq, time, type, job_id, target, payload, origin FROM events"
                 " WHERE seq > :after AND seq <= :upto"
                 " AND (:job = '' OR job_id = :job) AND (:target = '' OR target = :target)"
+                " AND (:own_only = 0 OR origin = '')"
                 " ORDER BY seq LIMIT :limit"),
+      source_upto_(db, "SELECT upto FROM event_sources WHERE origin = :origin"),
+      set_source_upto_(db, "INSERT INTO event_sources (origin, upto) VALUES (:origin, :upto)"
+                           " ON CONFLICT (origin) DO UPDATE SET upto = excluded.upto"),
       prune_(db, "DELETE FROM events WHERE seq <= :last") {}
 
 void event_log::append(protocol::event_record event, protocol::timestamp_us now) {
@@ -27,6 +31,7 @@ void event_log::append(protocol::event_record event, protocol::timestamp_us now)
     stmt->bind(":job_id", event.job_id);
     stmt->bind(":target", event.target);
     stmt->bind(":payload", event.payload);
+    stmt->bind(":origin", event.origin);
     stmt->exec();
   }
   event.seq = db_.getLastInsertRowid();
@@ -67,6 +72,7 @@ event_page event_log::page(const event_query& query) {
   stmt->bind(":job", query.job);
   stmt->bind(":target", query.target);
   stmt->bind(":limit", static_cast<std::int64_t>(limit));
+  stmt->bind(":own_only", query.own_only ? 1 : 0);
   while (stmt->executeStep()) {
     protocol::event_record e;
     e.seq = stmt->getColumn(0).getInt64();
@@ -75,11 +81,39 @@ event_page event_log::page(const event_query& query) {
     e.job_id = stmt->getColumn(3).getString();
     e.target = stmt->getColumn(4).getString();
     e.payload = stmt->getColumn(5).getString();
+    e.origin = stmt->getColumn(6).getString();
     e.message = protocol::event_message(e);
     result.items.push_back(std::move(e));
   }
   result.more = result.items.size() == limit;
   return result;
+}
+
+std::int64_t event_log::source_upto(const std::string& origin) {
+  use stmt(source_upto_);
+  stmt->bind(":origin", origin);
+  return stmt->executeStep() ? stmt->getColumn(0).getInt64() : 0;
+}
+
+std::int64_t event_log::import(const std::string& origin,
+                               std::vector<protocol::event_record> events) {
+  auto upto = source_upto(origin);
+  const auto before = upto;
+  for (auto& event : events) {
+    if (event.seq <= upto)
+      continue; // copied already: a pull repeated after a lost answer
+    upto = event.seq;
+    event.origin = origin;
+    const auto time = event.time;
+    append(std::move(event), time);
+  }
+  if (upto != before) {
+    use stmt(set_source_upto_);
+    stmt->bind(":origin", origin);
+    stmt->bind(":upto", upto);
+    stmt->exec();
+  }
+  return upto;
 }
 
 std::size_t event_log::prune(std::uint64_t keep) {

@@ -39,6 +39,12 @@ public:
 
   event_bounds bounds();
   event_page page(const event_query& query);
+
+  /// The newest sequence of node `origin` copied here; 0 when none was.
+  std::int64_t source_upto(const std::string& origin);
+  /// Appends the events of node `origin` (its sequences, ascending) newer than the ones
+  /// already copied, each with its own time, and remembers the newest; answers it.
+  std::int64_t import(const std::string& origin, std::vector<protocol::event_record> events);
   /// Deletes the oldest events so that `keep` remain, once more than `keep` plus a slack
   /// of `keep / 16` are stored (pruning in bulk keeps it rare); answers how many went.
   std::size_t prune(std::uint64_t keep);
@@ -48,6 +54,8 @@ private:
   SQLite::Statement insert_;
   SQLite::Statement bounds_;
   SQLite::Statement page_;
+  SQLite::Statement source_upto_;
+  SQLite::Statement set_source_upto_;
   SQLite::Statement prune_;
   std::vector<protocol::event_record> pending_;
   std::vector<protocol::event_record> committed_;

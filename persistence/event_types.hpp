@@ -20,13 +20,15 @@ struct event_bounds {
 };
 
 /// Events with `after < seq <= upto`, for `job` and `target` when not empty, by ascending
-/// sequence, at most `limit` of them (0 is taken as 1).
+/// sequence, at most `limit` of them (0 is taken as 1); with `own_only`, only the changes
+/// made on this node (what its cluster peers copy).
 struct event_query {
   std::int64_t after = 0;
   std::int64_t upto = 0;
-  std::string job;
-  std::string target;
+  std::string job{};
+  std::string target{};
   std::uint32_t limit = 0;
+  bool own_only = false;
   friend bool operator==(const event_query&, const event_query&) = default;
 };
 
@@ -45,8 +47,8 @@ typename Inspector::result_type inspect(Inspector& f, event_bounds& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_query& x) {
-  return f(caf::meta::type_name("refpoint::event_query"), x.after, x.upto, x.job, x.target,
-           x.limit);
+  return f(caf::meta::type_name("refpoint::event_query"), x.after, x.upto, x.job, x.target, x.limit,
+           x.own_only);
 }
 
 template <class Inspector>
@@ -61,7 +63,7 @@ namespace refpoint::protocol {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_record& x) {
   return f(caf::meta::type_name("refpoint::event_record"), x.seq, x.time, x.type, x.job_id,
-           x.target, x.payload, x.message);
+           x.target, x.payload, x.message, x.origin);
 }
 
 } // namespace refpoint::protocol

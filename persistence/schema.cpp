@@ -169,6 +169,16 @@ CREATE TABLE block_maps (
 );
 CREATE UNIQUE INDEX rp_disks_by_rct_id ON rp_disks (rct_id) WHERE rct_id IS NOT NULL;
 )sql",
+  // 5: the events of the other cluster nodes, copied into this node's stream.
+  R"sql(
+-- origin: the node whose change the event records; '' for this node's own.
+ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+-- upto: the newest of that node's sequences copied here (pruning must not forget it).
+CREATE TABLE event_sources (
+  origin TEXT PRIMARY KEY,
+  upto INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 } // namespace

@@ -27,7 +27,7 @@ class Database;
 namespace refpoint::persistence {
 
 /// The schema version this build reads and writes.
-inline constexpr int current_schema_version = 4;
+inline constexpr int current_schema_version = 5;
 
 /// The file's `PRAGMA user_version`. Throws `SQLite::Exception` (e.g. "file is not a
 /// database").

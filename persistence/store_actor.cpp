@@ -158,10 +158,23 @@ struct purge_jobs_write {
   void answer() { promise.deliver(purged); }
 };
 
-using staged_write =
-  std::variant<put_system_write, insert_job_write, update_job_write, complete_job_write,
-               complete_collection_job_write, destroy_rp_job_write, destroy_rpc_job_write,
-               put_collection_write, delete_collection_write, purge_jobs_write>;
+struct import_events_write {
+  std::string origin;
+  std::vector<protocol::event_record> events;
+  caf::typed_response_promise<std::int64_t> promise;
+  std::int64_t upto = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    upto = db.import_events(origin, std::move(events));
+    return {};
+  }
+  void answer() { promise.deliver(upto); }
+};
+
+using staged_write = std::variant<put_system_write, insert_job_write, update_job_write,
+                                  complete_job_write, complete_collection_job_write,
+                                  destroy_rp_job_write, destroy_rpc_job_write, put_collection_write,
+                                  delete_collection_write, purge_jobs_write, import_events_write>;
 
 struct store_state {
   std::optional<database> db;       ///< set once at spawn; optional only because CAF
@@ -311,6 +324,12 @@ store_impl::behavior_type store(store_pointer self, database db, store_events ev
     [self](purge_jobs_atom, protocol::timestamp_us cutoff) -> caf::result<std::uint64_t> {
       auto promise = self->make_response_promise<std::uint64_t>();
       stage(self, purge_jobs_write{cutoff, promise});
+      return promise;
+    },
+    [self](import_events_atom, std::string& origin,
+           std::vector<protocol::event_record>& copied) -> caf::result<std::int64_t> {
+      auto promise = self->make_response_promise<std::int64_t>();
+      stage(self, import_events_write{std::move(origin), std::move(copied), promise});
       return promise;
     },
     [self](stats_atom) -> store_stats { return self->state.stats; },

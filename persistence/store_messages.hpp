@@ -60,6 +60,8 @@ using publish_atom = caf::atom_constant<caf::atom("publish")>;
 using list_events_atom = caf::atom_constant<caf::atom("lsevents")>;
 using event_bounds_atom = caf::atom_constant<caf::atom("evbounds")>;
 using find_tracked_disk_atom = caf::atom_constant<caf::atom("findrct")>;
+using import_events_atom = caf::atom_constant<caf::atom("importev")>;
+using event_source_atom = caf::atom_constant<caf::atom("evsource")>;
 
 /// Store failures, as `caf::error` values (category atom "store").
 enum class store_errc : std::uint8_t {
@@ -180,6 +182,10 @@ using store_actor = caf::typed_actor<
   /// Deletes the jobs removed at least a day before the cutoff (`database::purge_jobs`);
   /// answers how many.
   caf::replies_to<purge_jobs_atom, protocol::timestamp_us>::with<std::uint64_t>,
+  /// Copies a cluster node's events into this node's stream (`database::import_events`);
+  /// answers the newest of its sequences copied. They are published as this node's own.
+  caf::replies_to<import_events_atom, std::string,
+                  std::vector<protocol::event_record>>::with<std::int64_t>,
   /// Counters for tests and metrics; answered at once, never batched.
   caf::replies_to<stats_atom>::with<store_stats>>;
 
@@ -207,6 +213,8 @@ using query_actor = caf::typed_actor<
   /// One page of stored events (`database::list_events`).
   caf::replies_to<list_events_atom, event_query>::with<event_page>,
   /// Oldest and newest stored event (`database::get_event_bounds`).
-  caf::replies_to<event_bounds_atom>::with<event_bounds>>;
+  caf::replies_to<event_bounds_atom>::with<event_bounds>,
+  /// The newest sequence of a cluster node copied here (`database::event_source_upto`).
+  caf::replies_to<event_source_atom, std::string>::with<std::int64_t>>;
 
 } // namespace refpoint::persistence

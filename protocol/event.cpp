@@ -74,6 +74,8 @@ std::string event_message(const event_record& event) {
   head["cursor"] = format_cursor(event.seq);
   head["time"] = format_iso8601(event.time);
   head["type"] = event.type;
+  if (!event.origin.empty())
+    head["node"] = event.origin;
   std::string text = boost::json::serialize(head);
   // Splice the payload's members in: both are objects, so drop the closing brace of one
   // and the opening brace of the other.

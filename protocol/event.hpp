@@ -40,7 +40,9 @@ const std::vector<std::string_view>& all_event_types();
 
 /// One stored event. `job_id` and `target` exist for filtering: the job whose work made
 /// the change (empty for system and collection changes) and the system name or collection
-/// id it concerns. `payload` is a JSON object text holding the resource
+/// id it concerns. `origin` names the cluster node where the change was made when that is
+/// another node (its wire text then carries it as `node`); empty for this node's own. `payload` is
+/// a JSON object text holding the resource
 /// (`{"job":{...}}`); `message` the whole wire text, built once the sequence is known.
 struct event_record {
   std::int64_t seq = 0;
@@ -50,6 +52,7 @@ struct event_record {
   std::string target;
   std::string payload;
   std::string message;
+  std::string origin{};
   friend bool operator==(const event_record&, const event_record&) = default;
 };
 

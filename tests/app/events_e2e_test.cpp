@@ -2,7 +2,7 @@
 // refpointd process and real WebSocket connections on 127.0.0.1.
 
 #include "daemon_fixture.hpp"
-#include "support/ws_client.hpp"
+#include "event_reading.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,13 +12,6 @@ namespace refpoint::test {
 namespace {
 
 namespace json = boost::json;
-
-/// One event as the test sees it.
-struct seen_event {
-  std::int64_t cursor = 0;
-  std::string type;
-  json::object body;
-};
 
 class EventsTest : public DaemonTest {
 protected:
@@ -50,22 +43,6 @@ protected:
       events.push_back({cursor, type, std::move(body)});
     }
     ADD_FAILURE() << "no stream.caughtUp";
-    return events;
-  }
-
-  /// Reads events until one is the terminal `job.state` of `job_id` (or nothing comes).
-  static std::vector<seen_event> read_until_done(ws_client& client, const std::string& job_id) {
-    std::vector<seen_event> events;
-    while (auto text = client.next()) {
-      auto body = json::parse(*text).as_object();
-      seen_event e{std::stoll(std::string{body.at("cursor").as_string()}),
-                   std::string{body.at("type").as_string()}, body};
-      events.push_back(e);
-      if (e.type == "job.state" && body.at("job").at("id").as_string() == job_id &&
-          body.at("job").at("jobState").to_number<int>() != 4)
-        return events;
-    }
-    ADD_FAILURE() << "job " << job_id << " never reached a final state on the stream";
     return events;
   }
 

@@ -173,6 +173,40 @@ TEST_F(EventLog, SequencesSurviveReopening) {
   EXPECT_EQ(db_.get_event_bounds(), (event_bounds{2, 3}));
 }
 
+TEST_F(EventLog, AnotherNodesEventsAreCopiedOnceWithTheirOwnTimeAndNode) {
+  database peer = database::open(dir_.file("peer.db"));
+  peer.insert_job(sample_job("JOB-P1", "SYS-P"));
+  peer.insert_job(sample_job("JOB-P2", "SYS-P"));
+  const auto theirs = peer.list_events({.after = 0, .upto = 100, .limit = 10}).items;
+  ASSERT_EQ(theirs.size(), 2u);
+  db_.insert_job(sample_job("JOB-1", "SYS-1"));
+
+  EXPECT_EQ(db_.event_source_upto("peer"), 0);
+  EXPECT_EQ(db_.import_events("peer", theirs), 2);
+  // A repeated pull (its answer was lost) copies nothing twice.
+  EXPECT_EQ(db_.import_events("peer", theirs), 2);
+  EXPECT_EQ(db_.event_source_upto("peer"), 2);
+  auto copied = db_.take_committed_events();
+  ASSERT_EQ(copied.size(), 3u); // this node's own event, then the two copies
+  EXPECT_EQ(copied[1].seq, 2);
+  EXPECT_EQ(copied[1].origin, "peer");
+  EXPECT_EQ(copied[1].time, theirs[0].time);
+  EXPECT_EQ(copied[1].job_id, "JOB-P1");
+  EXPECT_EQ(boost::json::parse(copied[1].message).at("node"), "peer");
+  EXPECT_EQ(boost::json::parse(copied[0].message).as_object().count("node"), 0u);
+
+  // What peers copy from this node is its own changes only, never copies.
+  auto own = db_.list_events({.after = 0, .upto = 100, .limit = 10, .own_only = true});
+  ASSERT_EQ(own.items.size(), 1u);
+  EXPECT_EQ(own.items[0].job_id, "JOB-1");
+  EXPECT_EQ(db_.list_events({.after = 0, .upto = 100, .limit = 10}).items.size(), 3u);
+
+  // What was copied is remembered across pruning and reopening.
+  db_.prune_events(0);
+  db_ = database::open(path_);
+  EXPECT_EQ(db_.event_source_upto("peer"), 2);
+}
+
 /// The store hands each committed batch's events to its sink, in order, and prunes.
 class StoreEvents : public with_actors {};
 
