@@ -13,12 +13,15 @@
 #            plain 1 MiB-pread read (goal >= 0.8) and vs `xxhsum -H3` (goal >= 1.0)
 #   changes  seconds for the changed-range comparison loop over a 4 GiB image with 1% of
 #            its blocks rewritten (1 GiB per call, as refpointd's default), checked exact
+#   forward  GET /api/v1/systems/{name} req/s through a peer (relayed to the owner over the
+#            cluster link) vs on the owner itself (goal >= 0.25), and the mean latency one
+#            client sees both ways: the forwarding overhead per request
 # Server and load generator alternate (two rounds each, best kept): ratios matter.
 # Takes about 5 minutes, 2.5 of them to seed the 1M-jobs database (only once when
 # BENCH_RESTART_DB names a file to keep).
 # Env: BENCH_FIGURES (default "get post store ws memory restart fingerprint changes"),
 #      BENCH_SECONDS (GET, default 10), BENCH_POST_SECONDS (default 5),
-#      BENCH_WS_SECONDS (default 5), BENCH_WS_CLIENTS (default 1000),
+#      BENCH_WS_SECONDS (default 5), BENCH_FORWARD_SECONDS (default 5), BENCH_WS_CLIENTS (default 1000),
 #      BENCH_WS_POST_DELAY_MS (default 20: the pace of the jobs that make the events),
 #      BENCH_WS_LATENCY_DELAY_MS (default 100: that pace for the latency below saturation),
 #      BENCH_MACHINES (default 100000), BENCH_RESTART_JOBS (default 1000000),
@@ -31,10 +34,11 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   "$root/scripts/build.sh" >/dev/null
 fi
 bin="${REFPOINT_BUILD_DIR:-$root/build}/bin"
-figures=" ${BENCH_FIGURES:-get post store ws memory restart fingerprint changes} "
+figures=" ${BENCH_FIGURES:-get post store ws memory restart fingerprint changes forward} "
 get_seconds="${BENCH_SECONDS:-10}"
 post_seconds="${BENCH_POST_SECONDS:-5}"
 ws_seconds="${BENCH_WS_SECONDS:-5}"
+forward_seconds="${BENCH_FORWARD_SECONDS:-5}"
 ws_clients="${BENCH_WS_CLIENTS:-1000}"
 ws_delay_ms="${BENCH_WS_POST_DELAY_MS:-20}"
 ws_latency_delay_ms="${BENCH_WS_LATENCY_DELAY_MS:-100}"
@@ -436,6 +440,50 @@ if wants changes; then
   echo "bench: changes: $(tr '\n' ' ' <"$work/changes.out")" >&2
 fi
 
+# -- forwarding: requests answered by their owner through another node ------------------
+fwd_owner=0
+fwd_relayed=0
+fwd_owner_us=""
+fwd_relayed_us=""
+wrk_mean_us() { # wrk_mean_us URL: one connection's mean latency in microseconds
+  wrk -t1 -c1 -d"${forward_seconds}s" "$1" |
+    awk '$1 == "Latency" {v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+      f = (u == "ms") ? 1000 : (u == "s") ? 1000000 : 1; printf "%d", v * f}'
+}
+if wants forward; then
+  echo "bench: forward figure (${forward_seconds}s runs, wrk -t1 -c64; latency wrk -t1 -c1)" >&2
+  rm -f "$work"/owner.db* "$work"/front.db*
+  start_server owner "$bin/refpointd" --config "$work/refpointd.toml" --listen 127.0.0.1:0 \
+    --db "$work/owner.db" --node owner --cluster-listen 127.0.0.1:0
+  owner_url="$server_url"
+  owner_pid="$server_pid"
+  owner_peer="$(grep -o 'cluster listening on [0-9.]*:[0-9]*' "$work/owner.out" | awk '{print $4}')"
+  start_server front "$bin/refpointd" --config "$work/refpointd.toml" --listen 127.0.0.1:0 \
+    --db "$work/front.db" --node front --peer "$owner_peer"
+  front_url="$server_url"
+  front_pid="$server_pid"
+  server_url="$owner_url"
+  mapfile -t ids < <(create_systems)
+  fwd_path="/api/v1/systems/${ids[0]}"
+  for _ in $(seq 100); do # until the nodes are linked
+    curl -sf -o /dev/null "$front_url$fwd_path" && break
+    sleep 0.1
+  done
+  for round in 1 2; do
+    o="$(wrk_rps -t1 -c64 -d"${forward_seconds}s" "$owner_url$fwd_path")"
+    f="$(wrk_rps -t1 -c64 -d"${forward_seconds}s" "$front_url$fwd_path")"
+    fwd_owner="$(max "$fwd_owner" "$o")"
+    fwd_relayed="$(max "$fwd_relayed" "$f")"
+    echo "bench:   round $round: on the owner $o req/s, through a peer $f req/s" >&2
+  done
+  fwd_owner_us="$(wrk_mean_us "$owner_url$fwd_path")"
+  fwd_relayed_us="$(wrk_mean_us "$front_url$fwd_path")"
+  for pid in "$front_pid" "$owner_pid"; do
+    server_pid="$pid"
+    stop_server
+  done
+fi
+
 # -- table -------------------------------------------------------------------------------
 header() {
   printf '| %-48s | %9s | %9s | %5s | %7s | %-4s |\n' figure refpoint baseline ratio goal met?
@@ -474,6 +522,8 @@ wants restart && limit_row "ms to listening, $restart_jobs jobs vs none" "$resta
   "$restart_empty_ms" 5000
 wants fingerprint && row "fingerprint MiB/s vs plain read (2 GiB, cached)" "$fp_ref" "$fp_read" 0.8
 wants fingerprint && row "fingerprint MiB/s vs xxhsum -H3" "$fp_ref" "$fp_xxhsum" 1.0
+wants forward && row "GET system req/s through a peer vs on its owner" "$fwd_relayed" \
+  "$fwd_owner" 0.25
 if wants ws; then
   latency() { # latency RESULT_LINE: "P50/P99 ms at R deliveries/s (C closed)", or n/a
     [ -n "$1" ] || {
@@ -493,7 +543,12 @@ if wants changes; then
   echo
   echo "changes: $changes_line"
 fi
+if wants forward; then
+  echo
+  echo "forward: one client's mean latency $fwd_owner_us us on the owner, $fwd_relayed_us us" \
+    "through a peer: $((fwd_relayed_us - fwd_owner_us)) us of forwarding per request"
+fi
 if wants memory; then
-  wants ws || echo
+  wants ws || wants forward || echo
   echo "memory: $mem_per_machine bytes per machine ((RSS - RSS of an empty refpointd) / $machines)"
 fi
