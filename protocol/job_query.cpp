@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <cctype>
 #include <charconv>
 
 namespace refpoint::protocol {
@@ -20,6 +21,9 @@ constexpr std::string_view cursor_prefix = "j1:";
 
 /// Longer cursors are refused before decoding (a valid one is at most 30 characters).
 constexpr std::size_t max_cursor_chars = 64;
+/// The same for a cluster listing's cursor, and its most.
+constexpr std::string_view cluster_cursor_prefix = "c1:";
+constexpr std::size_t max_cluster_cursor_chars = 8192;
 
 constexpr std::array<std::string_view, 4> known_parameters{"state", "target", "limit", "after"};
 
@@ -138,6 +142,45 @@ decode_job_filter(const std::vector<std::pair<std::string, std::string>>& query)
 std::string encode_cursor(std::int64_t seq) {
   assert(seq >= 0);
   return to_base64url(std::string(cursor_prefix) + std::to_string(seq));
+}
+
+std::string encode_cluster_cursor(const cluster_cursor& cursor) {
+  std::string text{cluster_cursor_prefix};
+  for (const auto& [node, seq] : cursor) {
+    assert(seq >= 0);
+    if (text.size() > cluster_cursor_prefix.size())
+      text += ',';
+    text += node + '=' + std::to_string(seq);
+  }
+  return to_base64url(text);
+}
+
+std::optional<cluster_cursor> decode_cluster_cursor(std::string_view cursor) {
+  if (cursor.size() > max_cluster_cursor_chars)
+    return std::nullopt;
+  auto text = from_base64url(cursor);
+  if (!text || !text->starts_with(cluster_cursor_prefix))
+    return std::nullopt;
+  cluster_cursor out;
+  std::string_view rest = std::string_view(*text).substr(cluster_cursor_prefix.size());
+  while (!rest.empty()) {
+    auto comma = rest.find(',');
+    if (comma != std::string_view::npos && comma + 1 == rest.size())
+      return std::nullopt; // a trailing comma
+    auto entry = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    auto equals = entry.find('=');
+    if (equals == 0 || equals == std::string_view::npos)
+      return std::nullopt;
+    auto node = entry.substr(0, equals);
+    const bool named = std::all_of(node.begin(), node.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    });
+    auto seq = parse_canonical_decimal(entry.substr(equals + 1));
+    if (!named || !seq || !out.emplace(std::string{node}, *seq).second)
+      return std::nullopt;
+  }
+  return out;
 }
 
 std::optional<std::int64_t> decode_cursor(std::string_view cursor) {

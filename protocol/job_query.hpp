@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,5 +50,18 @@ std::string encode_cursor(std::int64_t seq);
 /// alphabet, padding, non-canonical encoding, unknown version, a sign, leading zeros,
 /// overflow, excessive length). Never throws.
 std::optional<std::int64_t> decode_cursor(std::string_view cursor);
+
+/// Where a listing over several cluster nodes resumes: the `seq` of the last job listed
+/// from each node, by node name (a node not named starts from its beginning).
+using cluster_cursor = std::map<std::string, std::int64_t>;
+
+/// The opaque, URL-safe cursor of a cluster listing: the unpadded base64url form of the
+/// versioned text `c1:` + `NAME=SEQ` entries joined by `,`. REQUIRES: names of letters,
+/// digits, '.', '_' or '-'; seqs >= 0.
+std::string encode_cluster_cursor(const cluster_cursor& cursor);
+
+/// The entries `encode_cluster_cursor` wrote into `cursor`; nullopt for anything else.
+/// Never throws.
+std::optional<cluster_cursor> decode_cluster_cursor(std::string_view cursor);
 
 } // namespace refpoint::protocol

@@ -1,15 +1,20 @@
 #include "web/cluster_routing.hpp"
 
 #include "protocol/destroy_call.hpp"
+#include "protocol/job_query.hpp"
 #include "web/actor_call.hpp"
+#include "web/member_homes.hpp"
 #include "web/placement.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <algorithm>
 #include <array>
 #include <mutex>
 #include <optional>
+#include <tuple>
 
 namespace refpoint::web {
 
@@ -180,16 +185,24 @@ void search(const exchange_ptr& ex, local_route local, clock::time_point deadlin
   }));
 }
 
+/// A `GET target` of this node's own on behalf of `ex`, answered to `sink`; marked as
+/// relayed, so it is answered here alone.
+exchange_ptr get_here(const exchange_ptr& ex, const std::string& target, responder sink) {
+  auto own = std::make_shared<exchange>();
+  own->ctx = ex->ctx;
+  own->meta = ex->meta;
+  own->req = get_request(target);
+  own->relayed = true;
+  decode_target(target, *own);
+  own->respond = std::move(sink);
+  return own;
+}
+
 /// A write naming a job or reference point: answered where `GET probe_target` finds it.
 void probe(const exchange_ptr& ex, local_route local, const std::string& probe_target,
            clock::time_point deadline) {
-  auto finder = std::make_shared<exchange>();
-  finder->ctx = ex->ctx;
-  finder->meta = ex->meta;
-  finder->req = get_request(probe_target);
-  finder->relayed = true;
-  decode_target(probe_target, *finder);
-  finder->respond = [ex, local, deadline, finder_req = relay_of(finder->req)](http_response mine) {
+  auto finder_req = relay_of(get_request(probe_target));
+  local(get_here(ex, probe_target, [ex, local, deadline, finder_req](http_response mine) {
     if (mine.result() != http::status::not_found)
       return local(ex);
     ask_peers(ex, finder_req, deadline, [ex, local, deadline](peer_search found) {
@@ -199,8 +212,7 @@ void probe(const exchange_ptr& ex, local_route local, const std::string& probe_t
         return answer_unreachable(ex, unreachable_message(found.unreachable));
       local(ex); // nowhere: this node gives the not-found answer
     });
-  };
-  local(finder);
+  }));
 }
 
 /// The items of a listing's answer: a CIM array, or a REST `{items}` object's array.
@@ -214,88 +226,207 @@ boost::json::array* items_of_listing(boost::json::value& body, bool rest) {
   return items ? items->if_array() : nullptr;
 }
 
-/// A listing: every node's items, this node's first; REST items then sorted by `merge_key`.
-/// Nodes that did not answer are named in `Refpoint-Unreachable-Nodes` (and, in REST, in
-/// `unreachable`), so a partial listing never passes for a whole one.
-void gather(const exchange_ptr& ex, local_route local, std::string merge_key,
-            clock::time_point deadline) {
+/// Every node's answer to a request of the same listing: this node's, then its peers' by
+/// name; and the peers that did not answer.
+struct node_answers {
+  http_response mine;
+  std::vector<std::pair<std::string, relayed_response>> theirs;
+  std::vector<std::string> unreachable;
+};
+
+/// Asks this node (`here(sink)` is its request, answered by `local`) and every peer
+/// (`to_peer(name)`) at once; calls `done(node_answers)` once all have answered or failed.
+template <class Here, class ToPeer, class Done>
+void collect(const exchange_ptr& ex, local_route local, Here here, ToPeer to_peer,
+             clock::time_point deadline, Done done) {
   call_actor(
     ex->ctx->system, ex->ctx->cluster, remaining(deadline),
-    [ex, local, merge_key, deadline](std::vector<std::string>& peers) {
+    [ex, local, here, to_peer, deadline, done](std::vector<std::string>& peers) {
       struct tally {
         std::mutex m;
         std::size_t pending = 0;
-        std::optional<http_response> mine;
-        std::vector<std::pair<std::string, relayed_response>> theirs;
-        std::vector<std::string> unreachable;
+        node_answers answers;
       };
       auto t = std::make_shared<tally>();
       t->pending = peers.size() + 1;
-      auto merge = [ex, t, merge_key] {
-        auto& mine = *t->mine;
-        boost::system::error_code ec;
-        auto body = boost::json::parse(mine.body(), ec);
-        const bool rest = !merge_key.empty();
-        auto* items = ec ? nullptr : items_of_listing(body, rest);
-        if (mine.result() != http::status::ok || !items)
-          return ex->reply(std::move(mine));
-        std::sort(t->theirs.begin(), t->theirs.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (auto& [node, res] : t->theirs) {
-          auto theirs = boost::json::parse(res.body, ec);
-          auto* more = res.status == 200 && !ec ? items_of_listing(theirs, rest) : nullptr;
-          if (!more) {
-            t->unreachable.push_back(node);
-            continue;
-          }
-          for (auto& item : *more)
-            items->push_back(std::move(item));
-        }
-        if (rest)
-          std::stable_sort(items->begin(), items->end(), [&](const auto& a, const auto& b) {
-            const auto* x = a.is_object() ? a.as_object().if_contains(merge_key) : nullptr;
-            const auto* y = b.is_object() ? b.as_object().if_contains(merge_key) : nullptr;
-            if (!x || !y || !x->is_string() || !y->is_string())
-              return false;
-            return x->as_string() < y->as_string();
-          });
-        std::sort(t->unreachable.begin(), t->unreachable.end());
-        if (rest && !t->unreachable.empty()) {
-          boost::json::array names;
-          for (const auto& n : t->unreachable)
-            names.emplace_back(n);
-          body.as_object()["unreachable"] = std::move(names);
-        }
-        auto res = json_response(ex->meta, http::status::ok, body);
-        if (!t->unreachable.empty()) {
-          std::string names;
-          for (const auto& n : t->unreachable)
-            names += (names.empty() ? "" : ", ") + n;
-          res.set("Refpoint-Unreachable-Nodes", names);
-        }
-        ex->reply(std::move(res));
-      };
-      auto settle = [t, merge](auto&& record) {
+      auto settle = [t, done](auto&& record) {
         std::unique_lock lock{t->m};
-        record(*t);
+        record(t->answers);
         if (--t->pending > 0)
           return;
         lock.unlock();
-        merge();
+        auto& a = t->answers;
+        std::sort(a.theirs.begin(), a.theirs.end(),
+                  [](const auto& x, const auto& y) { return x.first < y.first; });
+        std::sort(a.unreachable.begin(), a.unreachable.end());
+        done(std::move(a));
       };
-      local(capture(
-        ex, [settle](http_response mine) { settle([&](tally& s) { s.mine = std::move(mine); }); }));
+      local(here([settle](http_response mine) {
+        settle([&](node_answers& a) { a.mine = std::move(mine); });
+      }));
       for (const auto& peer : peers)
         relay(
-          ex, peer, relay_of(ex->req), deadline,
+          ex, peer, to_peer(peer), deadline,
           [settle, peer](relayed_response res) {
-            settle([&](tally& s) { s.theirs.emplace_back(peer, std::move(res)); });
+            settle([&](node_answers& a) { a.theirs.emplace_back(peer, std::move(res)); });
           },
           [settle, peer](const caf::error&) {
-            settle([&](tally& s) { s.unreachable.push_back(peer); });
+            settle([&](node_answers& a) { a.unreachable.push_back(peer); });
           });
     },
     [ex, local](caf::error&) { local(ex); }, actors::peers_atom::value);
+}
+
+/// Answers a merged listing `body`, naming the nodes that did not answer in
+/// `Refpoint-Unreachable-Nodes` (and, in REST, in `unreachable`), so that a partial listing
+/// never passes for a whole one.
+void reply_listing(const exchange_ptr& ex, boost::json::value body,
+                   const std::vector<std::string>& unreachable) {
+  if (unreachable.empty())
+    return ex->json(http::status::ok, body);
+  std::string names;
+  boost::json::array list;
+  for (const auto& n : unreachable) {
+    names += (names.empty() ? "" : ", ") + n;
+    list.emplace_back(n);
+  }
+  if (body.is_object())
+    body.as_object()["unreachable"] = std::move(list);
+  auto res = json_response(ex->meta, http::status::ok, body);
+  res.set("Refpoint-Unreachable-Nodes", names);
+  ex->reply(std::move(res));
+}
+
+/// A listing: every node's items, this node's first; REST items then sorted by `merge_key`.
+void gather(const exchange_ptr& ex, local_route local, std::string merge_key,
+            clock::time_point deadline) {
+  auto here = [ex](responder sink) { return capture(ex, std::move(sink)); };
+  auto to_peer = [req = relay_of(ex->req)](const std::string&) { return req; };
+  collect(ex, local, here, to_peer, deadline, [ex, merge_key](node_answers a) {
+    boost::system::error_code ec;
+    auto body = boost::json::parse(a.mine.body(), ec);
+    const bool rest = !merge_key.empty();
+    auto* items = ec ? nullptr : items_of_listing(body, rest);
+    if (a.mine.result() != http::status::ok || !items)
+      return ex->reply(std::move(a.mine));
+    for (auto& [node, res] : a.theirs) {
+      auto theirs = boost::json::parse(res.body, ec);
+      auto* more = res.status == 200 && !ec ? items_of_listing(theirs, rest) : nullptr;
+      if (!more) {
+        a.unreachable.push_back(node);
+        continue;
+      }
+      for (auto& item : *more)
+        items->push_back(std::move(item));
+    }
+    if (rest)
+      std::stable_sort(items->begin(), items->end(), [&](const auto& x, const auto& y) {
+        const auto* l = x.is_object() ? x.as_object().if_contains(merge_key) : nullptr;
+        const auto* r = y.is_object() ? y.as_object().if_contains(merge_key) : nullptr;
+        if (!l || !r || !l->is_string() || !r->is_string())
+          return false;
+        return l->as_string() < r->as_string();
+      });
+    std::sort(a.unreachable.begin(), a.unreachable.end());
+    reply_listing(ex, std::move(body), a.unreachable);
+  });
+}
+
+/// One job of a node's page of the cluster job listing.
+struct listed_job {
+  std::string submitted; ///< `submittedAt`: ISO-8601 UTC, so text order is time order
+  std::string node;
+  std::size_t index = 0; ///< its place in that node's page
+  std::int64_t seq = 0;  ///< its place in that node's whole list
+  boost::json::value job;
+};
+
+/// A node's page (`{items, seqs, next?}`) as listed jobs; false when it is not one.
+bool add_page(const std::string& node, const std::string& text, std::vector<listed_job>& out,
+              bool& more) {
+  boost::system::error_code ec;
+  auto body = boost::json::parse(text, ec);
+  const auto* object = ec ? nullptr : body.if_object();
+  const auto* items = object ? object->if_contains("items") : nullptr;
+  const auto* seqs = object ? object->if_contains("seqs") : nullptr;
+  if (!items || !seqs || !items->is_array() || !seqs->is_array() ||
+      items->as_array().size() != seqs->as_array().size())
+    return false;
+  for (std::size_t i = 0; i < items->as_array().size(); ++i) {
+    const auto& job = items->as_array()[i];
+    const auto* submitted = job.is_object() ? job.as_object().if_contains("submittedAt") : nullptr;
+    if (!submitted || !submitted->is_string() || !seqs->as_array()[i].is_int64())
+      return false;
+    out.push_back(
+      {std::string{submitted->as_string()}, node, i, seqs->as_array()[i].as_int64(), job});
+  }
+  more = more || object->contains("next");
+  return true;
+}
+
+/// `GET /api/v1/jobs` over the cluster: every node's next page after its own place in the
+/// cluster cursor, merged oldest first (one node's jobs keep their order), at most `limit`,
+/// and a cluster cursor that resumes each node after its last job listed.
+void gather_pages(const exchange_ptr& ex, local_route local, clock::time_point deadline) {
+  std::optional<protocol::cluster_cursor> resume = protocol::cluster_cursor{};
+  std::string query; // the client's, without `after`
+  std::size_t afters = 0;
+  for (const auto& [name, value] : ex->query) {
+    if (name == "after") {
+      ++afters;
+      resume = protocol::decode_cluster_cursor(value);
+      continue;
+    }
+    query += (query.empty() ? "" : "&") + boost::urls::encode(name, boost::urls::unreserved_chars) +
+             "=" + boost::urls::encode(value, boost::urls::unreserved_chars);
+  }
+  if (afters > 1)
+    return ex->problem(http::status::bad_request, "after is given more than once", "after");
+  if (!resume)
+    return ex->problem(http::status::bad_request, "after is not a cursor from a previous page",
+                       "after");
+  std::size_t limit = protocol::job_filter{}.limit; // a bad one: this node's answer says so
+  for (const auto& [name, value] : ex->query)
+    if (name == "limit")
+      if (auto parsed = protocol::decode_job_filter({{name, value}}))
+        limit = parsed.value().limit;
+  auto target_for = [resume = *resume, query](const std::string& node) {
+    std::string target = "/api/v1/jobs?" + query;
+    if (auto i = resume.find(node); i != resume.end())
+      target += (query.empty() ? "after=" : "&after=") + protocol::encode_cursor(i->second);
+    return target;
+  };
+  auto self = ex->ctx->node_name;
+  auto here = [ex, target = target_for(self)](responder sink) {
+    return get_here(ex, target, std::move(sink));
+  };
+  auto to_peer = [target_for](const std::string& peer) {
+    return relay_of(get_request(target_for(peer)));
+  };
+  collect(ex, local, here, to_peer, deadline, [ex, self, limit, resume = *resume](node_answers a) {
+    if (a.mine.result() != http::status::ok) // a bad parameter: this node's answer
+      return ex->reply(std::move(a.mine));
+    std::vector<listed_job> jobs;
+    bool more = false;
+    add_page(self, a.mine.body(), jobs, more);
+    for (auto& [node, res] : a.theirs)
+      if (res.status != 200 || !add_page(node, res.body, jobs, more))
+        a.unreachable.push_back(node);
+    std::stable_sort(jobs.begin(), jobs.end(), [](const auto& x, const auto& y) {
+      return std::tie(x.submitted, x.node, x.index) < std::tie(y.submitted, y.node, y.index);
+    });
+    boost::json::array items;
+    auto cursor = resume;
+    for (std::size_t i = 0; i < jobs.size() && i < limit; ++i) {
+      cursor[jobs[i].node] = jobs[i].seq;
+      items.push_back(std::move(jobs[i].job));
+    }
+    boost::json::object body{{"items", std::move(items)}};
+    if (more || jobs.size() > limit)
+      body["next"] = protocol::encode_cluster_cursor(cursor);
+    std::sort(a.unreachable.begin(), a.unreachable.end());
+    reply_listing(ex, std::move(body), a.unreachable);
+  });
 }
 
 /// Answers on the home node of a system or collection.
@@ -341,16 +472,13 @@ actors::relayed_response relayed_of(http_response&& res) {
   return out;
 }
 
-void route_in_cluster(const exchange_ptr& ex, local_route local) {
+namespace {
+
+/// Answers `ex` as its placement `where` says.
+void route_placed(const exchange_ptr& ex, local_route local, placement where) {
   const auto& ctx = *ex->ctx;
-  auto where = place_request(ex->req.method(), ex->path, ex->query, ex->req.body());
   using kind = placement::kind;
-  if (where.how == kind::node && where.key != ctx.node_name && !ctx.clustered)
-    return ex->problem(http::status::bad_request,
-                       "no node named '" + where.key + "': this refpointd is not in a cluster",
-                       "node");
-  if (!ctx.clustered || where.how == kind::local ||
-      (where.how == kind::node && where.key == ctx.node_name))
+  if (where.how == kind::local || (where.how == kind::node && where.key == ctx.node_name))
     return local(ex);
   const auto deadline = clock::now() + ctx.method_timeout;
   switch (where.how) {
@@ -364,10 +492,42 @@ void route_in_cluster(const exchange_ptr& ex, local_route local) {
     return probe(ex, local, where.key, deadline);
   case kind::gather:
     return gather(ex, local, std::move(where.merge_key), deadline);
+  case kind::pages:
+    return gather_pages(ex, local, deadline);
   case kind::local:
     break;
   }
   local(ex);
+}
+
+} // namespace
+
+void route_in_cluster(const exchange_ptr& ex, local_route local) {
+  const auto& ctx = *ex->ctx;
+  auto where = place_request(ex->req.method(), ex->path, ex->query, ex->req.body());
+  using kind = placement::kind;
+  if (where.how == kind::node && where.key != ctx.node_name && !ctx.clustered)
+    return ex->problem(http::status::bad_request,
+                       "no node named '" + where.key + "': this refpointd is not in a cluster",
+                       "node");
+  if (!ctx.clustered)
+    return local(ex);
+  if (!adds_members(*ex))
+    return route_placed(ex, local, std::move(where));
+  if (where.how != kind::owner) {
+    // A new collection: its home is the node named in the body, or this one.
+    auto home = where.how == kind::node ? where.key : ctx.node_name;
+    return check_member_homes(ex, home, [ex, local, where] { route_placed(ex, local, where); });
+  }
+  // A collection's new member: compared with the collection's home, once that is known.
+  call_actor(
+    ex->ctx->system, ex->ctx->cluster, ex->ctx->method_timeout,
+    [ex, local, where](std::string& node) {
+      auto home = node.empty() ? ex->ctx->node_name : node;
+      check_member_homes(ex, home, [ex, local, where] { route_placed(ex, local, where); });
+    },
+    [ex](caf::error& err) { answer_unreachable(ex, actors::describe(err).message); },
+    actors::locate_atom::value, where.owned, where.key);
 }
 
 } // namespace refpoint::web

@@ -70,7 +70,7 @@ placement place_rest(http::verb method, const std::vector<std::string>& p, std::
   }
   if (top == "reference-points" || top == "reference-point-collections" || top == "jobs") {
     if (p.size() < 2)
-      return {}; // the job listing is this node's
+      return top == "jobs" && get ? placement{.how = kind::pages} : placement{};
     if (get)
       return search();
     return probe(top, p[1]);

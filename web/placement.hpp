@@ -25,6 +25,7 @@ struct placement {
     probe,  ///< a write naming a job or reference point: the node whose GET `key` does not
             ///< answer 404 answers it (this node when none does)
     gather, ///< a listing: every node's answer, merged (`merge_key` orders REST items)
+    pages,  ///< the paged job listing: every node's next page, merged under one cursor
   };
   kind how = kind::local;
   actors::owned_kind owned = actors::owned_kind::system;

@@ -29,6 +29,12 @@ void list_jobs(const exchange_ptr& ex) {
       auto out = items_of(page.items, protocol::rest_job);
       if (page.next_after != 0)
         out["next"] = protocol::encode_cursor(page.next_after);
+      if (ex->relayed) { // a page of a cluster listing: where each item is in this node's list
+        boost::json::array seqs;
+        for (const auto& job : page.items)
+          seqs.emplace_back(job.seq);
+        out["seqs"] = std::move(seqs);
+      }
       ex->json(http::status::ok, out);
     },
     [ex](caf::error& err) { ex->fail(err); }, persistence::list_jobs_atom::value, query);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <csignal>
 #include <regex>
+#include <set>
 
 namespace refpoint::test {
 namespace {
@@ -93,6 +94,22 @@ TEST_F(ClusterForwardingTest, SystemsOfEveryNodeAreVisibleAndUsableFromEveryNode
   auto job = wait_job_on("c", start_rp("b", on_a));
   EXPECT_EQ(job.at("state"), "completed") << boost::json::serialize(job);
 
+  // A collection's members live on its home node (collections spanning nodes come later).
+  auto spanning = on("a").post(
+    "/api/v1/collections", R"({"elementName":"x","members":[")" + on_a + R"(",")" + on_b + R"("]})",
+    json_headers());
+  EXPECT_EQ(spanning.status, 422u) << spanning.body;
+  EXPECT_EQ(spanning.json().at("field"), "members[1]") << spanning.body;
+  auto at_home =
+    on("b").post("/api/v1/collections",
+                 R"({"elementName":"x","node":"a","members":[")" + on_a + R"("]})", json_headers());
+  ASSERT_EQ(at_home.status, 201u) << at_home.body;
+  EXPECT_EQ(at_home.json().at("node"), "a") << at_home.body;
+  auto collection = std::string{at_home.json().at("id").as_string()};
+  auto foreign = on("c").put("/api/v1/collections/" + collection + "/members/" + on_c, "");
+  EXPECT_EQ(foreign.status, 422u) << foreign.body;
+  EXPECT_EQ(foreign.json().at("field"), "systemId") << foreign.body;
+
   // A home node nobody has is the client's mistake.
   auto res =
     on("a").post("/api/v1/systems", R"({"elementName":"vm","node":"nowhere"})", json_headers());
@@ -161,6 +178,43 @@ TEST_F(ClusterForwardingTest, AReferencePointOfMachineOnCThroughAIsReadableFromB
   EXPECT_EQ(on("b").get("/api/v1/jobs/00000000-0000-4000-8000-000000000000").status, 404u);
   EXPECT_EQ(on("b").post("/api/v1/jobs/00000000-0000-4000-8000-000000000000/cancel", "").status,
             404u);
+}
+
+TEST_F(ClusterForwardingTest, TheJobListingPagesThroughEveryNodesJobsOnce) {
+  start_three();
+  std::set<std::string> started;
+  for (const auto* home : {"a", "c", "b", "a", "c"})
+    started.emplace(wait_job_on(home, start_rp(home, create_on(home, home))).at("id").as_string());
+  ASSERT_EQ(started.size(), 5u);
+
+  std::vector<std::string> listed;
+  std::string previous_submitted;
+  std::string after;
+  for (int page = 0; page < 10; ++page) {
+    auto res = on("b").get("/api/v1/jobs?state=completed&limit=2" +
+                           (after.empty() ? std::string{} : "&after=" + after));
+    ASSERT_EQ(res.status, 200u) << res.body;
+    const auto body = res.json();
+    EXPECT_LE(body.at("items").as_array().size(), 2u);
+    for (const auto& job : body.at("items").as_array()) {
+      listed.emplace_back(job.at("id").as_string());
+      std::string submitted{job.at("submittedAt").as_string()};
+      EXPECT_LE(previous_submitted, submitted) << "oldest first across nodes";
+      previous_submitted = submitted;
+    }
+    if (!body.as_object().contains("next"))
+      break;
+    after = std::string{body.at("next").as_string()};
+  }
+  EXPECT_EQ(listed.size(), 5u) << "every job once";
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()), started);
+
+  auto bad = on("b").get("/api/v1/jobs?after=bm90LWEtY3Vyc29y");
+  EXPECT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(bad.json().at("field"), "after") << bad.body;
+  auto bad_state = on("b").get("/api/v1/jobs?state=sleeping");
+  EXPECT_EQ(bad_state.status, 400u) << bad_state.body;
+  EXPECT_EQ(bad_state.json().at("field"), "state") << bad_state.body;
 }
 
 TEST_F(ClusterForwardingTest, AnUnreachableOwnerIsAnsweredWithinTheMethodTimeout) {

@@ -241,3 +241,18 @@ TEST(JobCursor, RandomBytesNeverCrashAndOnlyRealCursorsDecode) {
     }
   }
 }
+
+TEST(ClusterCursor, RoundTripsEachNodesPlace) {
+  const rp::cluster_cursor cursor{{"a", 0}, {"node-2.b_c", 41}, {"z", 9223372036854775807}};
+  EXPECT_EQ(rp::decode_cluster_cursor(rp::encode_cluster_cursor(cursor)), cursor);
+  EXPECT_EQ(rp::decode_cluster_cursor(rp::encode_cluster_cursor({})), rp::cluster_cursor{});
+}
+
+TEST(ClusterCursor, RefusesAnythingElse) {
+  for (std::string_view text :
+       {"c1:a", "c1:=4", "c1:a=4,", "c1:a=4,a=5", "c1:a b=4", "c1:a=-4", "c1:a=04", "j1:4", "a=4"})
+    EXPECT_EQ(rp::decode_cluster_cursor(base64url(text)), std::nullopt) << text;
+  EXPECT_EQ(rp::decode_cluster_cursor(rp::encode_cursor(4)), std::nullopt);
+  EXPECT_EQ(rp::decode_cluster_cursor("%%%"), std::nullopt);
+  EXPECT_EQ(rp::decode_cluster_cursor(std::string(1 << 20, 'A')), std::nullopt);
+}

@@ -83,6 +83,7 @@ TEST(Placement, ListingsAreGatheredFromEveryNode) {
             (placement{.how = kind::gather, .merge_key = "id"}));
   EXPECT_EQ(place(http::verb::get, {"cim", "v2", "Msvm_VirtualSystemReferencePoint"}),
             placement{.how = kind::gather});
+  EXPECT_EQ(place(http::verb::get, {"api", "v1", "jobs"}), placement{.how = kind::pages});
 }
 
 TEST(Placement, WhatThisNodeWouldRefuseOrOwnsAloneStaysHere) {
@@ -96,7 +97,7 @@ TEST(Placement, WhatThisNodeWouldRefuseOrOwnsAloneStaysHere) {
                   R"({"ReferencePointType":1})"),
             placement{});
   EXPECT_EQ(place(http::verb::get, {"api", "v1", "cluster"}), placement{});
-  EXPECT_EQ(place(http::verb::get, {"api", "v1", "jobs"}), placement{});
+  EXPECT_EQ(place(http::verb::post, {"api", "v1", "jobs"}), placement{});
   EXPECT_EQ(place(http::verb::get, {"api", "v1", "events"}), placement{});
   EXPECT_EQ(place(http::verb::get, {"healthz"}), placement{});
   EXPECT_EQ(place(http::verb::get, {"cim", "v2", "Msvm_Unknown"}), placement{});
