@@ -27,6 +27,7 @@ constexpr std::array known_options{
   option_info{"member", true},
   option_info{"name", true},
   option_info{"no-follow", false},
+  option_info{"node", true},
   option_info{"offset", true},
   option_info{"replication", false},
   option_info{"since", true},

@@ -2,6 +2,7 @@
 
 #include "app/cli/commands.hpp"
 #include "app/cli/exit_codes.hpp"
+#include "app/cli/json_text.hpp"
 #include "app/cli/server_url.hpp"
 
 #include <algorithm>
@@ -20,7 +21,8 @@ constexpr std::array global_options{std::string_view{"server"},  std::string_vie
 
 constexpr std::array group_order{std::string_view{"systems"}, std::string_view{"collections"},
                                  std::string_view{"create"},  std::string_view{"rp"},
-                                 std::string_view{"jobs"},    std::string_view{"watch"}};
+                                 std::string_view{"jobs"},    std::string_view{"watch"},
+                                 std::string_view{"cluster"}};
 
 constexpr int default_timeout_s = 30;
 
@@ -37,11 +39,13 @@ const std::vector<command_spec>& command_table() {
      systems_show},
     {"systems",
      "create",
-     "systems create --name NAME [--disk SPEC]... [--id GUID] [--replication] [--disabled]",
-     "register a system; SPEC is ID:SIZE[:fail=F][:notrack] or ID:file=PATH",
+     "systems create --name NAME [--disk SPEC]... [--id GUID] [--replication] [--disabled] "
+     "[--node NODE]",
+     "register a system (on NODE of a cluster); SPEC is ID:SIZE[:fail=F][:notrack] or "
+     "ID:file=PATH",
      {},
      0,
-     {"name", "disk", "id", "replication", "disabled"},
+     {"name", "disk", "id", "replication", "disabled", "node"},
      systems_create},
     {"collections",
      "list",
@@ -61,11 +65,11 @@ const std::vector<command_spec>& command_table() {
      collections_show},
     {"collections",
      "create",
-     "collections create NAME [--member SYSTEM]... [--id GUID]",
-     "create a collection",
+     "collections create NAME [--member SYSTEM]... [--id GUID] [--node NODE]",
+     "create a collection (on NODE of a cluster)",
      {"NAME"},
      1,
-     {"member", "id"},
+     {"member", "id", "node"},
      collections_create},
     {"collections",
      "delete",
@@ -156,6 +160,14 @@ const std::vector<command_spec>& command_table() {
      0,
      {"since", "types", "job", "target", "no-follow"},
      watch_events},
+    {"cluster",
+     "",
+     "cluster",
+     "the nodes of the cluster: addresses, liveness and systems owned",
+     {},
+     0,
+     {},
+     cluster_list},
   };
   return commands;
 }
@@ -183,7 +195,8 @@ std::string verbs_of(std::string_view group) {
 int general_usage_error(std::ostream& err, std::string_view message) {
   err << "refpoint: " << message << "\n"
       << "usage: refpoint [--server URL] [--token T] [--json] COMMAND ...\n"
-      << "Commands: systems, collections, create, rp, jobs, watch. See 'refpoint --help'.\n";
+      << "Commands: systems, collections, create, rp, jobs, watch, cluster. See 'refpoint "
+         "--help'.\n";
   return exit_usage;
 }
 
@@ -212,28 +225,45 @@ void context::print_body(const api_answer& answer) const {
     out << "\n";
 }
 
+namespace {
+
+/// The server's refusal (its exit code); else the body with --json, or `print()` without.
+template <class Print>
+int show_answer(const context& ctx, const api_answer& answer, Print print) {
+  if (!answer)
+    return ctx.server.report(answer);
+  if (ctx.json)
+    ctx.print_body(answer);
+  else
+    print();
+  return exit_ok;
+}
+
+} // namespace
+
 int context::show(const api_answer& answer,
                   void (*print)(std::ostream&, const boost::json::object&)) const {
-  if (!answer)
-    return server.report(answer);
-  if (json)
-    print_body(answer);
-  else
-    print(out, answer.json.as_object());
-  return exit_ok;
+  return show_answer(*this, answer, [&] { print(out, answer.json.as_object()); });
+}
+
+int context::show_list(const api_answer& answer,
+                       void (*print)(std::ostream&, const boost::json::array&)) const {
+  return show_answer(*this, answer,
+                     [&] { print(out, array_at(answer.json.as_object(), "items")); });
 }
 
 std::string help_text() {
   std::ostringstream out;
   out << "refpoint: command-line client of a refpoint server\n\n"
          "usage: refpoint [--server URL] [--token T] [--json] [--timeout S] COMMAND ...\n";
-  const std::array<std::pair<std::string_view, std::string_view>, 6> sections{{
+  const std::array<std::pair<std::string_view, std::string_view>, 7> sections{{
     {"systems", "Systems"},
     {"collections", "Collections"},
     {"create", "Reference points"},
     {"rp", ""},
     {"jobs", "Jobs"},
     {"watch", "Events"},
+    {"cluster", "Cluster"},
   }};
   for (const auto& [group, title] : sections) {
     if (!title.empty())

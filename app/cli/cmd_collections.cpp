@@ -28,14 +28,7 @@ int change_member(context& ctx, http_method method) {
 } // namespace
 
 int collections_list(context& ctx) {
-  auto answer = ctx.server.get("/api/v1/collections");
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_collections(ctx.out, array_at(answer.json.as_object(), "items"));
-  return exit_ok;
+  return ctx.show_list(ctx.server.get("/api/v1/collections"), print_collections);
 }
 
 int collections_show(context& ctx) {
@@ -49,6 +42,8 @@ int collections_create(context& ctx) {
   json::object body{{"elementName", ctx.operands[0]}};
   if (auto id = ctx.line.value("id"))
     body["id"] = *id;
+  if (auto node = ctx.line.value("node"))
+    body["node"] = *node;
   json::array members;
   for (const auto& member : ctx.line.values("member")) {
     auto system = resolve_target(ctx, member, target_kinds::system);

@@ -12,14 +12,7 @@ namespace refpoint::cli {
 namespace json = boost::json;
 
 int systems_list(context& ctx) {
-  auto answer = ctx.server.get("/api/v1/systems");
-  if (!answer)
-    return ctx.server.report(answer);
-  if (ctx.json)
-    ctx.print_body(answer);
-  else
-    print_systems(ctx.out, array_at(answer.json.as_object(), "items"));
-  return exit_ok;
+  return ctx.show_list(ctx.server.get("/api/v1/systems"), print_systems);
 }
 
 int systems_show(context& ctx) {
@@ -41,6 +34,8 @@ int systems_create(context& ctx) {
     body["replicationEnabled"] = true;
   if (ctx.line.has("disabled"))
     body["enabledState"] = "disabled";
+  if (auto node = ctx.line.value("node"))
+    body["node"] = *node;
   json::array disks;
   for (const auto& spec : ctx.line.values("disk")) {
     auto disk = parse_disk_spec(spec);

@@ -37,6 +37,9 @@ struct context {
   /// with --json or `print(out, object)` without; exit_ok.
   int show(const api_answer& answer,
            void (*print)(std::ostream&, const boost::json::object&)) const;
+  /// The same for a listing (`{"items": [...]}`), printed with `print(out, items)`.
+  int show_list(const api_answer& answer,
+                void (*print)(std::ostream&, const boost::json::array&)) const;
 };
 
 using command_fn = int (*)(context&);
@@ -63,6 +66,7 @@ int systems_create(context& ctx);
 int collections_list(context& ctx);
 int collections_show(context& ctx);
 int collections_create(context& ctx);
+int cluster_list(context& ctx);
 int collections_delete(context& ctx);
 int collections_add_member(context& ctx);
 int collections_remove_member(context& ctx);

@@ -3,11 +3,27 @@
 #include "app/cli/json_text.hpp"
 #include "app/cli/table.hpp"
 
+#include <algorithm>
+
 namespace refpoint::cli {
 
 namespace json = boost::json;
 
 namespace {
+
+/// True when an item names its home node: the server is in a cluster, and lists show NODE.
+bool any_node(const json::array& items) {
+  return std::any_of(items.begin(), items.end(), [](const json::value& item) {
+    return item.is_object() && !text_of(item.get_object(), "node").empty();
+  });
+}
+
+/// `cells` with `node` before the last one (CREATED), when `shown`.
+std::vector<std::string> node_column(std::vector<std::string> cells, bool shown, std::string node) {
+  if (shown)
+    cells.insert(cells.end() - 1, std::move(node));
+  return cells;
+}
 
 std::string count_of(const json::object& object, std::string_view key) {
   return std::to_string(array_at(object, key).size());
@@ -66,14 +82,17 @@ std::string quoted(const std::string& text) {
 } // namespace
 
 void print_systems(std::ostream& out, const json::array& systems) {
-  table t{{"NAME", "ELEMENT NAME", "STATE", "REPLICATION", "DISKS", "CREATED"}};
+  const bool nodes = any_node(systems);
+  table t{node_column({"NAME", "ELEMENT NAME", "STATE", "REPLICATION", "DISKS", "CREATED"}, nodes,
+                      "NODE")};
   for (const auto& item : systems) {
     if (!item.is_object())
       continue;
     const auto& s = item.get_object();
-    t.add({text_of(s, "name"), text_of(s, "elementName"), text_of(s, "enabledState"),
-           text_of(s, "replicationEnabled"), disks_summary(s),
-           short_time(text_of(s, "createdAt"))});
+    t.add(node_column({text_of(s, "name"), text_of(s, "elementName"), text_of(s, "enabledState"),
+                       text_of(s, "replicationEnabled"), disks_summary(s),
+                       short_time(text_of(s, "createdAt"))},
+                      nodes, text_of(s, "node")));
   }
   t.print(out);
 }
@@ -102,13 +121,27 @@ void print_system(std::ostream& out, const json::object& system) {
 }
 
 void print_collections(std::ostream& out, const json::array& collections) {
-  table t{{"ID", "ELEMENT NAME", "MEMBERS", "CREATED"}};
+  const bool nodes = any_node(collections);
+  table t{node_column({"ID", "ELEMENT NAME", "MEMBERS", "CREATED"}, nodes, "NODE")};
   for (const auto& item : collections) {
     if (!item.is_object())
       continue;
     const auto& c = item.get_object();
-    t.add({text_of(c, "id"), text_of(c, "elementName"), count_of(c, "members"),
-           short_time(text_of(c, "createdAt"))});
+    t.add(node_column({text_of(c, "id"), text_of(c, "elementName"), count_of(c, "members"),
+                       short_time(text_of(c, "createdAt"))},
+                      nodes, text_of(c, "node")));
+  }
+  t.print(out);
+}
+
+void print_cluster(std::ostream& out, const json::array& nodes) {
+  table t{{"NODE", "SELF", "ALIVE", "ADDRESS", "CLUSTER ADDRESS", "SYSTEMS"}};
+  for (const auto& item : nodes) {
+    if (!item.is_object())
+      continue;
+    const auto& n = item.get_object();
+    t.add({text_of(n, "node"), text_of(n, "self"), text_of(n, "alive"), text_of(n, "address"),
+           text_of(n, "clusterAddress"), text_of(n, "systems")});
   }
   t.print(out);
 }

@@ -16,6 +16,8 @@ void print_system(std::ostream& out, const boost::json::object& system);
 
 void print_collections(std::ostream& out, const boost::json::array& collections);
 void print_collection(std::ostream& out, const boost::json::object& collection);
+/// `GET /api/v1/cluster`'s nodes, this one first.
+void print_cluster(std::ostream& out, const boost::json::array& nodes);
 
 void print_jobs(std::ostream& out, const boost::json::array& jobs);
 void print_job(std::ostream& out, const boost::json::object& job);

@@ -107,6 +107,30 @@ TEST_F(CliResourcesTest, RefusedRequestsExitThreeWithTheServersDetailAndField) {
     << r;
 }
 
+TEST_F(CliResourcesTest, ClusterListsTheNodesAndCreateNamesAHomeNode) {
+  start_daemon();
+  create_system("vm", R"([{"id":"d1","sizeBytes":1000}])");
+  auto r = run({"cluster"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  auto rows = parse_table(r.out);
+  ASSERT_EQ(rows.size(), 1u) << r; // a standalone node: itself alone
+  EXPECT_EQ(rows[0]["SELF"], "yes");
+  EXPECT_EQ(rows[0]["ALIVE"], "yes");
+  EXPECT_EQ(rows[0]["ADDRESS"], "127.0.0.1:" + std::to_string(port_));
+  r = run({"cluster", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(r.out, get_body("/api/v1/cluster") + "\n");
+
+  // --node names the home node; this one is in no cluster, so any other is refused.
+  r = run({"systems", "create", "--name", "vm2", "--node", "elsewhere"});
+  EXPECT_EQ(r.exit_code, 3) << r;
+  EXPECT_NE(r.err.find("no node named 'elsewhere'"), std::string::npos) << r;
+  EXPECT_NE(r.err.find("(field: node)"), std::string::npos) << r;
+  r = run({"collections", "create", "tier", "--node", "elsewhere"});
+  EXPECT_EQ(r.exit_code, 3) << r;
+  EXPECT_NE(r.err.find("(field: node)"), std::string::npos) << r;
+}
+
 TEST_F(CliResourcesTest, AmbiguousElementNameIsAUsageError) {
   start_daemon();
   create_system("twin", R"([{"id":"d1","sizeBytes":1000}])");
