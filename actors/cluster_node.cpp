@@ -87,6 +87,17 @@ std::pair<std::string, std::uint16_t> split_address(const std::string& address) 
   return {host, port <= 65535 ? static_cast<std::uint16_t>(port) : std::uint16_t{0}};
 }
 
+/// Why a peer at `key` calling itself `name` cannot be linked: names must be unique, or
+/// requests and events would go to the wrong node. Empty when it can.
+std::string name_clash(self_ptr self, const std::string& key, const std::string& name) {
+  if (name == self->state.settings.self.name)
+    return "node name '" + name + "' is this node's own";
+  for (const auto& [other, p] : self->state.peers)
+    if (other != key && p.alive && p.info.name == name)
+      return "node name '" + name + "' is taken by the node at " + other;
+  return {};
+}
+
 void linked(self_ptr self, const std::string& key, node_actor handle, node_info info) {
   auto& p = self->state.peers[key];
   p.info = std::move(info);
@@ -310,6 +321,8 @@ void dial(self_ptr self, const std::string& address) {
                     known_addresses(self))
           .then(
             [=](node_info& info, std::vector<std::string>& known) {
+              if (!name_clash(self, address, info.name).empty())
+                return redial_later(self, address); // until the other one is gone
               linked(self, address, handle, std::move(info));
               pull_ownership(self, address);
               pull_events(self, address);
@@ -339,6 +352,8 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
         std::vector<std::string>& known) -> caf::result<node_info, std::vector<std::string>> {
       auto sender = caf::actor_cast<node_actor>(self->current_sender());
       auto key = key_of(info);
+      if (auto clash = name_clash(self, key, info.name); !clash.empty())
+        return make_error(op_errc::conflict, std::move(clash));
       linked(self, key, sender, std::move(info));
       pull_ownership(self, key);
       pull_events(self, key);
@@ -408,6 +423,7 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
         if (!p.info.name.empty())
           out.push_back(p.info.name);
       std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end()); // one moved to a new address
       return out;
     },
     [=](events_atom, std::int64_t after,

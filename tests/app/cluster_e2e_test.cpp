@@ -50,6 +50,35 @@ TEST_F(ClusterTest, NodesLearnEachOtherAndSeeADeadNodeComeBack) {
     EXPECT_EQ(wait_for_view(name, c_owns_one), c_owns_one) << "as node " << name << " sees it";
 }
 
+TEST_F(ClusterTest, ANodeCallingItselfByATakenNameIsNotLinked) {
+  auto& a = start_node("a", {"--cluster-listen", "127.0.0.1:0"});
+  start_node("b", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(a)});
+  const cluster_view linked{{"a", {true, 0}}, {"b", {true, 0}}};
+  ASSERT_EQ(wait_for_view("a", linked), linked);
+  // A second "b" (another address): a and b keep their link, and the impostor stays alone.
+  auto& impostor = nodes_["b2"];
+  impostor = std::make_unique<node_run>(
+    node_run{child_process::start(REFPOINTD_PATH,
+                                  {"--config", write_config(50'000'000), "--node", "b", "--listen",
+                                   "127.0.0.1:0", "--db", (dir_ / "b2.db").string(),
+                                   "--cluster-listen", "127.0.0.1:0", "--peer", peer(a)}),
+             0, 0, nullptr});
+  auto line = impostor->process.wait_for_line("refpointd listening on http://", 20s);
+  ASSERT_TRUE(line) << impostor->process.stderr_text();
+  http_client impostor_client{"127.0.0.1", port_from_listening_line(*line)};
+  std::this_thread::sleep_for(1500ms); // dials, hellos and heartbeats have happened
+  auto alive_peers = [](const boost::json::value& view) {
+    std::size_t n = 0;
+    for (const auto& item : view.at("items").as_array())
+      n += !item.at("self").as_bool() && item.at("alive").as_bool();
+    return n;
+  };
+  EXPECT_EQ(view_of("a"), linked);
+  EXPECT_EQ(alive_peers(nodes_.at("a")->client->get("/api/v1/cluster").json()), 1u);
+  auto seen = impostor_client.get("/api/v1/cluster").json();
+  EXPECT_EQ(alive_peers(seen), 0u) << boost::json::serialize(seen);
+}
+
 TEST_F(ClusterTest, AStandaloneNodeListsItself) {
   start();
   auto res = http().get("/api/v1/cluster");
