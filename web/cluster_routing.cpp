@@ -71,15 +71,26 @@ std::string relay_failure(const std::string& node, const caf::error& err,
   return actors::describe(err).message;
 }
 
-/// Relays `req` to `node`; calls `done(response)` or `failed(error)`.
+/// Relays `req` to `node`; calls `done(response)` or `failed(error)`. Counted in the
+/// metrics either way.
 template <class Done, class Failed>
 void relay(const exchange_ptr& ex, const std::string& node, relayed_request req,
            clock::time_point deadline, Done done, Failed failed) {
+  auto count = [metrics = ex->ctx->metrics, node, started = clock::now()](bool answered) {
+    const std::chrono::duration<double> spent = clock::now() - started;
+    metrics->record_relay(node, answered, spent.count());
+  };
   call_actor(
     ex->ctx->system, ex->ctx->cluster, remaining(deadline),
-    [done](relayed_response& res) mutable { done(std::move(res)); },
-    [failed](caf::error& err) mutable { failed(err); }, actors::relay_atom::value, node,
-    std::move(req));
+    [done, count](relayed_response& res) mutable {
+      count(true);
+      done(std::move(res));
+    },
+    [failed, count](caf::error& err) mutable {
+      count(false);
+      failed(err);
+    },
+    actors::relay_atom::value, node, std::move(req));
 }
 
 /// Relays the client's request to `node` and answers with what it answers.

@@ -11,6 +11,12 @@ void http_metrics::record(const std::string& route, std::string_view method, uns
   durations_.try_emplace(route, http_latency_buckets).first->second.observe(seconds);
 }
 
+void http_metrics::record_relay(const std::string& node, bool answered, double seconds) {
+  std::lock_guard lock{mutex_};
+  ++relays_[{node, answered}];
+  relay_durations_.try_emplace(node, http_latency_buckets).first->second.observe(seconds);
+}
+
 void http_metrics::write(exposition& out) const {
   std::lock_guard lock{mutex_};
   out.family("refpoint_http_requests_total", "counter",
@@ -24,6 +30,15 @@ void http_metrics::write(exposition& out) const {
              "Time from receiving a request to handing over its response, by route template.");
   for (const auto& [route, h] : durations_)
     out.samples("refpoint_http_request_duration_seconds", {{"route", route}}, h);
+  out.family("refpoint_cluster_relays_total", "counter",
+             "Requests relayed to a cluster peer, by peer and outcome (answered or failed).");
+  for (const auto& [key, count] : relays_)
+    out.sample("refpoint_cluster_relays_total",
+               {{"node", key.first}, {"outcome", key.second ? "answered" : "failed"}}, count);
+  out.family("refpoint_cluster_relay_duration_seconds", "histogram",
+             "Time from relaying a request to a cluster peer to its answer (or failure).");
+  for (const auto& [node, h] : relay_durations_)
+    out.samples("refpoint_cluster_relay_duration_seconds", {{"node", node}}, h);
 }
 
 namespace {

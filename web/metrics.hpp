@@ -15,6 +15,8 @@
 ///   `refpoint_event_subscribers_dropped_total` counter (closed with 4408)
 /// - `refpoint_cluster_peers{state}` gauge (peers alive and dead, this node not counted) and
 ///   `refpoint_cluster_peer_up{node,address}` gauge (1 while the link to that peer is up)
+/// - `refpoint_cluster_relays_total{node,outcome}` counter (requests relayed to a peer:
+///   `answered` or `failed`) and `refpoint_cluster_relay_duration_seconds{node}` histogram
 
 #include "actors/cluster_messages.hpp"
 #include "actors/event_hub.hpp"
@@ -43,13 +45,18 @@ public:
   /// handler's call to the response.
   void record(const std::string& route, std::string_view method, unsigned status, double seconds);
 
-  /// Writes the two HTTP families (with their HELP and TYPE lines) to `out`.
+  /// Counts one request relayed to cluster peer `node`, answered or not, and its time.
+  void record_relay(const std::string& node, bool answered, double seconds);
+
+  /// Writes the HTTP and relay families (with their HELP and TYPE lines) to `out`.
   void write(exposition& out) const;
 
 private:
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests_;
   std::map<std::string, histogram> durations_;
+  std::map<std::pair<std::string, bool>, std::uint64_t> relays_;
+  std::map<std::string, histogram> relay_durations_;
 };
 
 /// The whole metrics page.

@@ -174,6 +174,12 @@ TEST_F(ClusterForwardingTest, AReferencePointOfMachineOnCThroughAIsReadableFromB
   ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
   EXPECT_EQ(cancelled.json().at("state"), "terminated") << cancelled.body;
 
+  // Relays are counted on the node that made them.
+  auto metrics = on("a").get("/metrics").body;
+  EXPECT_NE(metrics.find("refpoint_cluster_relays_total{node=\"c\",outcome=\"answered\"}"),
+            std::string::npos)
+    << metrics;
+
   // An id no node has is not found, wherever it is asked.
   EXPECT_EQ(on("b").get("/api/v1/jobs/00000000-0000-4000-8000-000000000000").status, 404u);
   EXPECT_EQ(on("b").post("/api/v1/jobs/00000000-0000-4000-8000-000000000000/cancel", "").status,
@@ -254,6 +260,10 @@ TEST_F(ClusterForwardingTest, AnUnreachableOwnerIsAnsweredWithinTheMethodTimeout
   EXPECT_EQ(listing.header("Refpoint-Unreachable-Nodes"), "c");
   EXPECT_EQ(listing.json().at("unreachable"), boost::json::array{"c"}) << listing.body;
   EXPECT_EQ(listing.json().at("items").as_array().size(), 0u) << listing.body;
+  auto metrics = on("a").get("/metrics").body;
+  EXPECT_NE(metrics.find("refpoint_cluster_relays_total{node=\"c\",outcome=\"failed\"}"),
+            std::string::npos)
+    << metrics;
 
   // c dies: its links break, and the answer comes at once.
   nodes_.at("c")->process.signal(SIGCONT);

@@ -109,6 +109,9 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
   requests.record("/api/v1/systems", "POST", 201, 0.002);
   requests.record("/api/v1/systems", "POST", 201, 0.004);
   requests.record("other", "GET", 404, 0.0001);
+  requests.record_relay("b", true, 0.0004);
+  requests.record_relay("b", true, 0.0007);
+  requests.record_relay("c", false, 1.5);
   persistence::store_stats store;
   store.transactions = 7;
   store.writes = 9;
@@ -157,6 +160,14 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
       "refpoint_cluster_peers{state=\"dead\"} 1\n",
       "refpoint_cluster_peer_up{node=\"b\",address=\"127.0.0.1:7002\"} 1\n",
       "refpoint_cluster_peer_up{node=\"c\",address=\"127.0.0.1:7003\"} 0\n",
+      "# TYPE refpoint_cluster_relays_total counter\n",
+      "refpoint_cluster_relays_total{node=\"b\",outcome=\"answered\"} 2\n",
+      "refpoint_cluster_relays_total{node=\"c\",outcome=\"failed\"} 1\n",
+      "# TYPE refpoint_cluster_relay_duration_seconds histogram\n",
+      "refpoint_cluster_relay_duration_seconds_bucket{node=\"b\",le=\"0.0005\"} 1\n",
+      "refpoint_cluster_relay_duration_seconds_bucket{node=\"b\",le=\"0.001\"} 2\n",
+      "refpoint_cluster_relay_duration_seconds_bucket{node=\"c\",le=\"1\"} 0\n",
+      "refpoint_cluster_relay_duration_seconds_count{node=\"c\"} 1\n",
     })
     EXPECT_NE(page.find(line), std::string::npos) << line << "in\n" << page;
   EXPECT_EQ(page.find("node=\"a\""), std::string::npos) << "this node is not its own peer";
