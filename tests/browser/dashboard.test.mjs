@@ -3,13 +3,15 @@
 //
 //   node tests/browser/dashboard.test.mjs REFPOINTD_BINARY [SCREENSHOT.png]
 //
-// It logs in through the page's token form, takes a reference point from the page and
+// The first scenario logs in through the page's token form, takes a reference point from the page and
 // watches its bar reach 100%, queues two long jobs on one machine and cancels the running
 // one, shows the server's refusal verbatim, kills refpointd (SIGKILL) mid-job and restarts it
 // on the same port and database (the page resumes and shows the job interrupted by the
 // restart, without a reload and without a gap), and finally restarts it on an empty database
-// (the page gets stream.gone and lists everything again). Every wait is bounded; every
-// process it starts is killed by PID at the end.
+// (the page gets stream.gone and lists everything again). The second runs two cluster nodes:
+// the page, on one, takes a reference point of a machine of the other and follows its job to
+// the end through the events the first node copies. Every wait is bounded; every process it
+// starts is killed by PID at the end.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -73,9 +75,9 @@ async function until(what, probe, timeoutMs = 20000, everyMs = 50) {
 const servers = [];
 
 /** Starts refpointd; resolves once it prints its listening line, with the port it took. */
-function startServer({ config, db, inventory, port }) {
+function startServer({ config, db, inventory, port, extra = [] }) {
   const args = ['--config', config, '--db', db, '--inventory', inventory,
-    '--listen', `127.0.0.1:${port}`];
+    '--listen', `127.0.0.1:${port}`, ...extra];
   const child = spawn(refpointd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const server = { child, port: 0, log: '' };
   servers.push(server);
@@ -164,6 +166,20 @@ async function takeFromPage(page, target, { type = 'rct', consistency = 'applica
   }, 10000);
 }
 
+/** Waits until the job's row is completed, its bar at 100% after showing progress between;
+ * answers the final row and the bar values seen. */
+async function followToCompletion(page, id, what) {
+  const seen = new Set();
+  const done = await until(`${what} to complete`, async () => {
+    const row = await jobRow(page, id);
+    if (row) seen.add(row.value);
+    return row && row.state === 'completed' ? row : null;
+  }, 30000, 40);
+  assert.equal(done.value, 100);
+  assert.ok([...seen].some((v) => v > 0 && v < 100), `intermediate progress shown (${[...seen]})`);
+  return { done, seen };
+}
+
 // ------------------------------------------------------------------ the scenario
 
 test('dashboard in headless Chromium against a real refpointd', { timeout: 170000 }, async () => {
@@ -227,15 +243,8 @@ test('dashboard in headless Chromium against a real refpointd', { timeout: 17000
 
     // A reference point taken from the page: its bar moves and reaches 100%.
     const quickJob = await takeFromPage(page, 'quick', { name: 'from-the-page' });
-    const seen = new Set();
-    const done = await until('the quick job to complete', async () => {
-      const row = await jobRow(page, quickJob);
-      if (row) seen.add(row.value);
-      return row && row.state === 'completed' ? row : null;
-    }, 30000, 40);
-    assert.equal(done.value, 100);
+    const { done, seen } = await followToCompletion(page, quickJob, 'the quick job');
     assert.equal(done.pct, '100%');
-    assert.ok([...seen].some((v) => v > 0 && v < 100), `intermediate progress shown (${[...seen]})`);
     await page.waitForSelector('[data-system] .rps li:has-text("from-the-page")');
     step(`quick job completed, bar values seen: ${[...seen].length}`);
 
@@ -329,6 +338,64 @@ test('dashboard in headless Chromium against a real refpointd', { timeout: 17000
   } finally {
     if (browser) await bounded(browser.close(), 10000);
     for (const s of servers) await kill(s);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a dashboard on one cluster node follows a job of another', { timeout: 90000 }, async () => {
+  const { chromium } = loadPlaywright();
+  const dir = mkdtempSync(path.join(tmpdir(), 'refpoint-browser-cluster-'));
+  const config = path.join(dir, 'refpointd.toml');
+  writeFileSync(config, [
+    '[server]', `auth_tokens = ["${TOKEN}"]`,
+    '[backend.sim]', 'bytes_per_second = 20000000', 'progress_interval_ms = 50', '',
+  ].join('\n'));
+  const far = {
+    name: '0B5E0000-0000-4000-8000-0000000000C1', elementName: 'far', replicationEnabled: false,
+    disks: [{ id: 'os', backend: 'sim', sizeBytes: 60_000_000, changeTracking: true }], // 3 s
+  };
+  const inventoryC = path.join(dir, 'c.json');
+  writeFileSync(inventoryC, JSON.stringify({ systems: [far] }));
+  const inventoryB = path.join(dir, 'b.json');
+  writeFileSync(inventoryB, JSON.stringify({ systems: [] }));
+  const node = (name, inventory, peers) => startServer({
+    config, db: path.join(dir, `${name}.db`), inventory, port: 0,
+    extra: ['--node', name, '--cluster-listen', '127.0.0.1:0', ...peers],
+  });
+
+  let browser;
+  const first = servers.length;
+  try {
+    const c = await node('c', inventoryC, []);
+    const cAddress = /cluster listening on (\S+)/.exec(c.log)[1];
+    const b = await node('b', inventoryB, ['--peer', cAddress]);
+    await until('node b to list c\'s machine', async () => {
+      const listed = await api(b.port, 'GET', '/api/v1/systems');
+      return listed.status === 200 && listed.body.items.some((s) => s.name === far.name && s.node === 'c');
+    });
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, timeout: 30000 });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(20000);
+    const pageErrors = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`http://127.0.0.1:${b.port}/`, { waitUntil: 'load' });
+    await page.fill('#auth-token', TOKEN);
+    await page.press('#auth-token', 'Enter');
+    await until('the stream to go live', async () => (await connection(page)) === 'live');
+    await page.waitForSelector('#machines article h3:text-is("far")');
+    assert.match(await page.textContent(`[data-system="${far.name}"] [data-field="meta"]`), /node c/);
+
+    // Taken through b, run on c, followed on b's page from c's copied events.
+    const job = await takeFromPage(page, 'far', { name: 'across-nodes' });
+    await followToCompletion(page, job, 'the job on c, on b\'s page');
+    await page.waitForSelector(`[data-system="${far.name}"] .rps li:has-text("across-nodes")`);
+    const onC = await api(c.port, 'GET', `/api/v1/jobs/${job}`);
+    assert.equal(onC.body.state, 'completed', 'the job ran on c');
+    assert.deepEqual(pageErrors, [], 'no script errors');
+  } finally {
+    if (browser) await bounded(browser.close(), 10000);
+    for (const s of servers.slice(first)) await kill(s);
     rmSync(dir, { recursive: true, force: true });
   }
 });

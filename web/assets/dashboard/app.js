@@ -638,9 +638,10 @@
     setText(f('name'), system.elementName || system.name);
     const disks = system.disks || [];
     const tracked = disks.filter((d) => d.changeTracking).length;
-    setText(f('meta'), [system.name, system.enabledState,
+    setText(f('meta'), [system.name, system.node ? `node ${system.node}` : '', system.enabledState,
       system.replicationEnabled ? 'replication on' : 'replication off',
-      `${disks.length} disk${disks.length === 1 ? '' : 's'} (${tracked} tracked)`].join(' · '));
+      `${disks.length} disk${disks.length === 1 ? '' : 's'} (${tracked} tracked)`]
+      .filter(Boolean).join(' · '));
     const queue = queueOf(system);
     reconcile(f('queue'), queue, (j) => j.id, createQueueItem, (li, j) => updateQueueItem(li, j, system));
     f('idle').hidden = queue.length > 0;
@@ -666,7 +667,8 @@
     const f = (name) => card.querySelector(`[data-field="${name}"]`);
     setText(f('name'), c.elementName || c.id);
     const members = c.members.map(targetName);
-    setText(f('meta'), `${c.id} · ${members.length ? members.join(', ') : 'no members'}`);
+    setText(f('meta'), [c.id, c.node ? `node ${c.node}` : '',
+      members.length ? members.join(', ') : 'no members'].filter(Boolean).join(' · '));
     const crps = [...state.crps.values()].filter((r) => r.collectionId === c.id)
       .sort((a, b) => time(b.createdAt) - time(a.createdAt));
     setText(f('rp-title'), `Reference points (${crps.length})`);
