@@ -30,8 +30,10 @@ struct peer_state {
   /// peer goes down: its systems are still its own, only unreachable.
   std::uint64_t version = 0;
   ownership owned;
-  /// The newest of its events copied here; -1 until read from the store.
+  /// The newest of its events copied here, and the database they came from (a node given a
+  /// new database numbers its events anew); -1 until read from the store.
   std::int64_t copied = -1;
+  std::string copied_from;
   bool pulling = false; ///< a pull of its events is under way
   bool again = false;   ///< it said it has more while the pull was under way
 };
@@ -150,34 +152,44 @@ void pull_events(self_ptr self, const std::string& key) {
   p.pulling = true;
   p.again = false;
   auto origin = p.info.name;
-  // `copied` set to `upto` (when known); then pull again if asked to or more is waiting.
-  auto settle = [=](std::optional<std::int64_t> upto, bool more) {
+  // What was copied now (when known); then pull again if asked to or more is waiting.
+  auto settle = [=](std::optional<persistence::event_source> copied, bool more) {
     auto j = self->state.peers.find(key);
     if (j == self->state.peers.end())
       return;
-    if (upto)
-      j->second.copied = *upto;
+    if (copied) {
+      j->second.copied = copied->upto;
+      j->second.copied_from = copied->source;
+    }
     j->second.pulling = false;
-    if (upto && (more || j->second.again))
+    if (copied && (more || j->second.again))
       pull_events(self, key);
   };
   auto failed = [=](caf::error&) { settle(std::nullopt, false); }; // the next beat retries
   const auto& locals = self->state.locals;
   if (p.copied < 0) {
     self->request(locals.query, dial_timeout, persistence::event_source_atom::value, origin)
-      .then([=](std::int64_t upto) { settle(upto, true); }, failed);
+      .then([=](persistence::event_source& copied) { settle(copied, true); }, failed);
     return;
   }
   self->request(p.handle, dial_timeout, events_atom::value, p.copied, events_per_pull)
     .then(
       [=](persistence::event_page& page) {
+        const auto& known = self->state.peers[key];
+        if (known.copied > 0 && page.source != known.copied_from)         // a new database there:
+          return settle(persistence::event_source{0, page.source}, true); // from its start
         if (page.items.empty())
-          return settle(self->state.peers[key].copied, false);
+          return settle(persistence::event_source{known.copied, page.source}, false);
         const bool more = page.more;
+        auto source = page.source;
         self
           ->request(self->state.locals.store, dial_timeout, persistence::import_events_atom::value,
-                    origin, std::move(page.items))
-          .then([=](std::int64_t upto) { settle(upto, more); }, failed);
+                    origin, source, std::move(page.items))
+          .then(
+            [=](std::int64_t upto) {
+              settle(persistence::event_source{upto, source}, more);
+            },
+            failed);
       },
       failed);
 }

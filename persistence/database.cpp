@@ -234,7 +234,8 @@ struct database::impl {
         delete_rpc_member_rps(db, "DELETE FROM reference_points WHERE collection_rp_id = :rpc_id"),
         system_exists(db, "SELECT 1 FROM systems WHERE name = :name"),
         collection_exists(db, "SELECT 1 FROM collections WHERE id = :id"),
-        select_job_phase(db, "SELECT state, status FROM jobs WHERE id = :id"), events(db) {}
+        select_job_phase(db, "SELECT state, status FROM jobs WHERE id = :id"), events(db),
+        identity(db.execAndGet("SELECT id FROM store_identity").getString()) {}
 
   /// A savepoint: nested inside `transact`, a transaction of its own outside it. Rolls
   /// back everything done since its start unless released.
@@ -715,7 +716,8 @@ struct database::impl {
   SQLite::Statement collection_exists;
   SQLite::Statement select_job_phase;
 
-  event_log events; ///< after `db`, which it uses
+  event_log events;           ///< after `db`, which it uses
+  const std::string identity; ///< `database::identity`
 };
 
 // -- database -----------------------------------------------------------------------
@@ -997,19 +999,19 @@ event_bounds database::get_event_bounds() {
   }
 }
 
-std::int64_t database::event_source_upto(const std::string& origin) {
+event_source database::copied_events_of(const std::string& origin) {
   try {
-    return impl_->events.source_upto(origin);
+    return impl_->events.source(origin);
   } catch (const SQLite::Exception& e) {
     fail("cannot read what was copied of node '" + origin + "'", e);
   }
 }
 
-std::int64_t database::import_events(const std::string& origin,
+std::int64_t database::import_events(const std::string& origin, const std::string& source,
                                      std::vector<protocol::event_record> events) {
   try {
     impl::savepoint sp(*impl_);
-    auto upto = impl_->events.import(origin, std::move(events));
+    auto upto = impl_->events.import(origin, source, std::move(events));
     sp.release();
     return upto;
   } catch (const SQLite::Exception& e) {
@@ -1017,9 +1019,15 @@ std::int64_t database::import_events(const std::string& origin,
   }
 }
 
+const std::string& database::identity() const {
+  return impl_->identity;
+}
+
 event_page database::list_events(const event_query& query) {
   try {
-    return impl_->events.page(query);
+    auto page = impl_->events.page(query);
+    page.source = impl_->identity;
+    return page;
   } catch (const SQLite::Exception& e) {
     fail("cannot list events", e);
   }

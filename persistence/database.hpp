@@ -166,10 +166,12 @@ public:
   /// REQUIRES: no transaction is open.
   void transact(const std::function<void()>& body);
 
-  /// Copies events of cluster node `origin` (with its sequences, ascending) into this
-  /// node's stream: those newer than the ones copied before get a sequence here and keep
-  /// their time. Answers the newest of `origin`'s sequences copied now.
-  std::int64_t import_events(const std::string& origin, std::vector<protocol::event_record> events);
+  /// Copies events of cluster node `origin`, read from its database `source` (with its
+  /// sequences, ascending), into this node's stream: those newer than the ones copied
+  /// before from that database get a sequence here and keep their time. Answers the newest
+  /// of `origin`'s sequences copied now.
+  std::int64_t import_events(const std::string& origin, const std::string& source,
+                             std::vector<protocol::event_record> events);
 
   /// The events of the writes committed since the last call, in sequence order. Events of
   /// writes that rolled back are never returned.
@@ -224,8 +226,13 @@ public:
   /// One page of stored events (see `event_query`).
   event_page list_events(const event_query& query);
 
-  /// The newest sequence of cluster node `origin` whose event was copied here; 0 for none.
-  std::int64_t event_source_upto(const std::string& origin);
+  /// What was copied here of cluster node `origin`'s events (`event_source`).
+  event_source copied_events_of(const std::string& origin);
+
+  /// This database's identity: made at random when it was created, never changed. A page
+  /// of events carries it (`event_page::source`), so that a copier can tell a node given a
+  /// new database, which numbers its events anew.
+  const std::string& identity() const;
 
   std::optional<protocol::collection_info> get_collection(const std::string& id);
 

@@ -18,9 +18,10 @@ event_log::event_log(SQLite::Database& db)
                 " AND (:job = '' OR job_id = :job) AND (:target = '' OR target = :target)"
                 " AND (:own_only = 0 OR origin = '')"
                 " ORDER BY seq LIMIT :limit"),
-      source_upto_(db, "SELECT upto FROM event_sources WHERE origin = :origin"),
-      set_source_upto_(db, "INSERT INTO event_sources (origin, upto) VALUES (:origin, :upto)"
-                           " ON CONFLICT (origin) DO UPDATE SET upto = excluded.upto"),
+      source_upto_(db, "SELECT upto, source FROM event_sources WHERE origin = :origin"),
+      set_source_upto_(db, "INSERT INTO event_sources (origin, upto, source)"
+                           " VALUES (:origin, :upto, :source) ON CONFLICT (origin)"
+                           " DO UPDATE SET upto = excluded.upto, source = excluded.source"),
       prune_(db, "DELETE FROM events WHERE seq <= :last") {}
 
 void event_log::append(protocol::event_record event, protocol::timestamp_us now) {
@@ -89,16 +90,20 @@ event_page event_log::page(const event_query& query) {
   return result;
 }
 
-std::int64_t event_log::source_upto(const std::string& origin) {
+event_source event_log::source(const std::string& origin) {
   use stmt(source_upto_);
   stmt->bind(":origin", origin);
-  return stmt->executeStep() ? stmt->getColumn(0).getInt64() : 0;
+  if (!stmt->executeStep())
+    return {};
+  return {stmt->getColumn(0).getInt64(), stmt->getColumn(1).getString()};
 }
 
-std::int64_t event_log::import(const std::string& origin,
+std::int64_t event_log::import(const std::string& origin, const std::string& source_id,
                                std::vector<protocol::event_record> events) {
-  auto upto = source_upto(origin);
-  const auto before = upto;
+  const auto known = source(origin);
+  // Another database numbers its events anew: everything it sent is new.
+  auto upto = known.source == source_id ? known.upto : 0;
+  const auto before = known.source == source_id ? upto : -1;
   for (auto& event : events) {
     if (event.seq <= upto)
       continue; // copied already: a pull repeated after a lost answer
@@ -111,6 +116,7 @@ std::int64_t event_log::import(const std::string& origin,
     use stmt(set_source_upto_);
     stmt->bind(":origin", origin);
     stmt->bind(":upto", upto);
+    stmt->bind(":source", source_id);
     stmt->exec();
   }
   return upto;

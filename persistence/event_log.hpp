@@ -40,11 +40,13 @@ public:
   event_bounds bounds();
   event_page page(const event_query& query);
 
-  /// The newest sequence of node `origin` copied here; 0 when none was.
-  std::int64_t source_upto(const std::string& origin);
-  /// Appends the events of node `origin` (its sequences, ascending) newer than the ones
-  /// already copied, each with its own time, and remembers the newest; answers it.
-  std::int64_t import(const std::string& origin, std::vector<protocol::event_record> events);
+  /// What was copied of node `origin`'s events so far.
+  event_source source(const std::string& origin);
+  /// Appends the events of node `origin` from database `source` (its sequences, ascending)
+  /// newer than the ones already copied from that database (all of them when they came
+  /// from another one), each with its own time, and remembers the newest; answers it.
+  std::int64_t import(const std::string& origin, const std::string& source,
+                      std::vector<protocol::event_record> events);
   /// Deletes the oldest events so that `keep` remain, once more than `keep` plus a slack
   /// of `keep / 16` are stored (pruning in bulk keeps it rare); answers how many went.
   std::size_t prune(std::uint64_t keep);

@@ -37,6 +37,7 @@ struct event_query {
 struct event_page {
   std::vector<protocol::event_record> items;
   bool more = false;
+  std::string source{}; ///< the identity of the database that answered (`database::identity`)
   friend bool operator==(const event_page&, const event_page&) = default;
 };
 
@@ -53,7 +54,20 @@ typename Inspector::result_type inspect(Inspector& f, event_query& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_page& x) {
-  return f(caf::meta::type_name("refpoint::event_page"), x.items, x.more);
+  return f(caf::meta::type_name("refpoint::event_page"), x.items, x.more, x.source);
+}
+
+/// What this node copied of a cluster node's events: the newest of its sequences, and the
+/// database they came from (`event_page::source`). Both empty (0, "") before the first.
+struct event_source {
+  std::int64_t upto = 0;
+  std::string source;
+  friend bool operator==(const event_source&, const event_source&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, event_source& x) {
+  return f(caf::meta::type_name("refpoint::event_source"), x.upto, x.source);
 }
 
 } // namespace refpoint::persistence

@@ -106,9 +106,9 @@ query_actor::behavior_type query(query_pointer self, database db) {
       return guarded(
         [&]() -> caf::result<event_bounds> { return self->state.db->get_event_bounds(); });
     },
-    [self](event_source_atom, const std::string& origin) -> caf::result<std::int64_t> {
+    [self](event_source_atom, const std::string& origin) -> caf::result<event_source> {
       return guarded(
-        [&]() -> caf::result<std::int64_t> { return self->state.db->event_source_upto(origin); });
+        [&]() -> caf::result<event_source> { return self->state.db->copied_events_of(origin); });
     },
   };
 }

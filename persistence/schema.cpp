@@ -173,11 +173,20 @@ CREATE UNIQUE INDEX rp_disks_by_rct_id ON rp_disks (rct_id) WHERE rct_id IS NOT 
   R"sql(
 -- origin: the node whose change the event records; '' for this node's own.
 ALTER TABLE events ADD COLUMN origin TEXT NOT NULL DEFAULT '';
--- upto: the newest of that node's sequences copied here (pruning must not forget it).
+-- upto: the newest of that node's sequences copied here (pruning must not forget it);
+-- source: the identity of the database they came from (a node given a new database
+-- numbers its events anew).
 CREATE TABLE event_sources (
   origin TEXT PRIMARY KEY,
-  upto INTEGER NOT NULL
+  upto INTEGER NOT NULL,
+  source TEXT NOT NULL
 ) WITHOUT ROWID;
+-- This database's identity, made once at random.
+CREATE TABLE store_identity (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  id TEXT NOT NULL
+);
+INSERT INTO store_identity (singleton, id) VALUES (1, lower(hex(randomblob(16))));
 )sql",
 };
 

@@ -160,12 +160,13 @@ struct purge_jobs_write {
 
 struct import_events_write {
   std::string origin;
+  std::string source;
   std::vector<protocol::event_record> events;
   caf::typed_response_promise<std::int64_t> promise;
   std::int64_t upto = 0; ///< set by `apply`
 
   caf::error apply(database& db) {
-    upto = db.import_events(origin, std::move(events));
+    upto = db.import_events(origin, source, std::move(events));
     return {};
   }
   void answer() { promise.deliver(upto); }
@@ -326,10 +327,11 @@ store_impl::behavior_type store(store_pointer self, database db, store_events ev
       stage(self, purge_jobs_write{cutoff, promise});
       return promise;
     },
-    [self](import_events_atom, std::string& origin,
+    [self](import_events_atom, std::string& origin, std::string& source,
            std::vector<protocol::event_record>& copied) -> caf::result<std::int64_t> {
       auto promise = self->make_response_promise<std::int64_t>();
-      stage(self, import_events_write{std::move(origin), std::move(copied), promise});
+      stage(self,
+            import_events_write{std::move(origin), std::move(source), std::move(copied), promise});
       return promise;
     },
     [self](stats_atom) -> store_stats { return self->state.stats; },

@@ -184,7 +184,7 @@ using store_actor = caf::typed_actor<
   caf::replies_to<purge_jobs_atom, protocol::timestamp_us>::with<std::uint64_t>,
   /// Copies a cluster node's events into this node's stream (`database::import_events`);
   /// answers the newest of its sequences copied. They are published as this node's own.
-  caf::replies_to<import_events_atom, std::string,
+  caf::replies_to<import_events_atom, std::string, std::string,
                   std::vector<protocol::event_record>>::with<std::int64_t>,
   /// Counters for tests and metrics; answered at once, never batched.
   caf::replies_to<stats_atom>::with<store_stats>>;
@@ -214,7 +214,7 @@ using query_actor = caf::typed_actor<
   caf::replies_to<list_events_atom, event_query>::with<event_page>,
   /// Oldest and newest stored event (`database::get_event_bounds`).
   caf::replies_to<event_bounds_atom>::with<event_bounds>,
-  /// The newest sequence of a cluster node copied here (`database::event_source_upto`).
-  caf::replies_to<event_source_atom, std::string>::with<std::int64_t>>;
+  /// What was copied here of a cluster node's events (`database::copied_events_of`).
+  caf::replies_to<event_source_atom, std::string>::with<event_source>>;
 
 } // namespace refpoint::persistence

@@ -1,6 +1,6 @@
 // One cluster-wide event stream (DESIGN §8): a dashboard connected to node b sees the jobs of
 // node c, each event marked with its node, and resumes from b's cursor without a gap or a
-// duplicate, even across b's own restart while c went on working.
+// duplicate, even across b's own restart while c went on working, and c's new database.
 
 #include "cluster_fixture.hpp"
 #include "event_reading.hpp"
@@ -99,6 +99,21 @@ TEST_F(ClusterEventsTest, ADashboardOnBSeesCsJobsAndResumesWithoutGapsOrDuplicat
       created.insert(std::string{e.body.at("job").at("id").as_string()});
   EXPECT_EQ(created.count(first), 1u);
   EXPECT_EQ(created.count(second), 1u);
+
+  // c comes back with a new database, numbering its events from 1 again: still copied.
+  nodes_.at("c")->process.kill_hard();
+  for (const auto* suffix : {"", "-wal", "-shm"})
+    fs::remove(dir_ / (std::string{"c.db"} + suffix));
+  start_node("c", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(a)});
+  res = on("c").post("/api/v1/systems",
+                     R"({"elementName":"vm2","disks":[{"id":"d1","sizeBytes":5000000}]})",
+                     json_headers());
+  ASSERT_EQ(res.status, 201u) << res.body;
+  auto third = start_job_on("c", std::string{res.json().at("name").as_string()});
+  auto again = subscribe_to("b", after.back().cursor);
+  auto third_types = types_of_job(read_until_done(*again, third), third);
+  ASSERT_FALSE(third_types.empty());
+  EXPECT_EQ(third_types.front(), "job.created");
 }
 
 } // namespace

@@ -177,15 +177,19 @@ TEST_F(EventLog, AnotherNodesEventsAreCopiedOnceWithTheirOwnTimeAndNode) {
   database peer = database::open(dir_.file("peer.db"));
   peer.insert_job(sample_job("JOB-P1", "SYS-P"));
   peer.insert_job(sample_job("JOB-P2", "SYS-P"));
-  const auto theirs = peer.list_events({.after = 0, .upto = 100, .limit = 10}).items;
+  const auto page = peer.list_events({.after = 0, .upto = 100, .limit = 10});
+  const auto& theirs = page.items;
   ASSERT_EQ(theirs.size(), 2u);
+  EXPECT_EQ(page.source, peer.identity());
+  EXPECT_NE(peer.identity(), db_.identity()) << "every database has its own identity";
+  EXPECT_EQ(peer.identity().size(), 32u);
   db_.insert_job(sample_job("JOB-1", "SYS-1"));
 
-  EXPECT_EQ(db_.event_source_upto("peer"), 0);
-  EXPECT_EQ(db_.import_events("peer", theirs), 2);
+  EXPECT_EQ(db_.copied_events_of("peer"), (event_source{0, ""}));
+  EXPECT_EQ(db_.import_events("peer", page.source, theirs), 2);
   // A repeated pull (its answer was lost) copies nothing twice.
-  EXPECT_EQ(db_.import_events("peer", theirs), 2);
-  EXPECT_EQ(db_.event_source_upto("peer"), 2);
+  EXPECT_EQ(db_.import_events("peer", page.source, theirs), 2);
+  EXPECT_EQ(db_.copied_events_of("peer"), (event_source{2, peer.identity()}));
   auto copied = db_.take_committed_events();
   ASSERT_EQ(copied.size(), 3u); // this node's own event, then the two copies
   EXPECT_EQ(copied[1].seq, 2);
@@ -201,10 +205,30 @@ TEST_F(EventLog, AnotherNodesEventsAreCopiedOnceWithTheirOwnTimeAndNode) {
   EXPECT_EQ(own.items[0].job_id, "JOB-1");
   EXPECT_EQ(db_.list_events({.after = 0, .upto = 100, .limit = 10}).items.size(), 3u);
 
-  // What was copied is remembered across pruning and reopening.
+  // What was copied is remembered across pruning and reopening, and so is the identity.
+  const auto identity = db_.identity();
   db_.prune_events(0);
   db_ = database::open(path_);
-  EXPECT_EQ(db_.event_source_upto("peer"), 2);
+  EXPECT_EQ(db_.copied_events_of("peer"), (event_source{2, peer.identity()}));
+  EXPECT_EQ(db_.identity(), identity);
+}
+
+TEST_F(EventLog, ANodeWithANewDatabaseIsCopiedFromItsStart) {
+  database old_peer = database::open(dir_.file("old.db"));
+  old_peer.insert_job(sample_job("JOB-OLD-1"));
+  old_peer.insert_job(sample_job("JOB-OLD-2"));
+  auto old_page = old_peer.list_events({.after = 0, .upto = 100, .limit = 10});
+  ASSERT_EQ(db_.import_events("peer", old_page.source, old_page.items), 2);
+
+  // The same node name, a new database: its sequence 1 is new, not copied already.
+  database new_peer = database::open(dir_.file("new.db"));
+  new_peer.insert_job(sample_job("JOB-NEW-1"));
+  auto new_page = new_peer.list_events({.after = 0, .upto = 100, .limit = 10});
+  EXPECT_EQ(db_.import_events("peer", new_page.source, new_page.items), 1);
+  EXPECT_EQ(db_.copied_events_of("peer"), (event_source{1, new_peer.identity()}));
+  auto copied = db_.take_committed_events();
+  ASSERT_EQ(copied.size(), 3u);
+  EXPECT_EQ(copied[2].job_id, "JOB-NEW-1");
 }
 
 /// The store hands each committed batch's events to its sink, in order, and prunes.
