@@ -176,8 +176,9 @@ void pull_events(self_ptr self, const std::string& key) {
     .then(
       [=](persistence::event_page& page) {
         const auto& known = self->state.peers[key];
-        if (known.copied > 0 && page.source != known.copied_from)         // a new database there:
-          return settle(persistence::event_source{0, page.source}, true); // from its start
+        // A new database there numbers its events anew: copy them from its start.
+        if (known.copied > 0 && page.source != known.copied_from)
+          return settle(persistence::event_source{0, page.source}, true);
         if (page.items.empty())
           return settle(persistence::event_source{known.copied, page.source}, false);
         const bool more = page.more;
