@@ -148,7 +148,7 @@ void find_by_rct(self_ptr self, std::uint64_t id, disk_changes_request req) {
         auto f = describe(err);
         auto& st = self->state;
         st.pending[id].deliver(f.code == op_errc::not_found
-                                 ? make_error(op_errc::invalid_parameter,
+                                 ? make_error(op_errc::not_found,
                                               "no reference point has the RCT ID '" + rct_id + "'",
                                               "LimitId")
                                  : err);

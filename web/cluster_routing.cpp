@@ -118,6 +118,17 @@ http_request get_request(const std::string& target) {
   return req;
 }
 
+/// True when an answer says its target does not exist on the node that gave it.
+bool is_missing(const http_response& res) {
+  return res.result() == http::status::not_found || res.find(missing_header) != res.end();
+}
+
+bool is_missing(const relayed_response& res) {
+  return res.status == 404 ||
+         std::any_of(res.headers.begin(), res.headers.end(),
+                     [](const auto& h) { return iequals(h.name, missing_header); });
+}
+
 /// What the peers answered to one request: the first answer that was not 404, or the
 /// peers that could not be asked.
 struct peer_search {
@@ -126,8 +137,8 @@ struct peer_search {
 };
 
 /// Sends `req` to every peer at once (one that is down fails at once); calls
-/// `done(peer_search)` with the first answer that is not 404, or once every peer has answered
-/// 404 or failed.
+/// `done(peer_search)` with the first answer that has the target, or once every peer has
+/// answered without it or failed.
 template <class Done>
 void ask_peers(const exchange_ptr& ex, relayed_request req, clock::time_point deadline, Done done) {
   call_actor(
@@ -163,7 +174,7 @@ void ask_peers(const exchange_ptr& ex, relayed_request req, clock::time_point de
         relay(
           ex, peer, req, deadline,
           [settle, peer](relayed_response res) {
-            if (res.status == 404)
+            if (is_missing(res))
               return settle(std::nullopt, {});
             settle(std::make_pair(peer, std::move(res)), {});
           },
@@ -180,10 +191,11 @@ std::string unreachable_message(const std::vector<std::string>& nodes) {
   return out + " did not answer and may hold it";
 }
 
-/// A read: this node's answer unless it is 404, then the first peer's that is not.
+/// A read: this node's answer unless its target is missing here, then the first peer's that
+/// has it.
 void search(const exchange_ptr& ex, local_route local, clock::time_point deadline) {
   local(capture(ex, [ex, deadline](http_response mine) {
-    if (mine.result() != http::status::not_found)
+    if (!is_missing(mine))
       return ex->reply(std::move(mine));
     auto shared = std::make_shared<http_response>(std::move(mine));
     ask_peers(ex, relay_of(ex->req), deadline, [ex, shared](peer_search found) {

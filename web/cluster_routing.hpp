@@ -9,6 +9,11 @@
 
 namespace refpoint::web {
 
+/// Marks an answer whose target does not exist on this node when its status cannot say so
+/// (CIM methods answer 200 with a `ReturnValue`): a read looked for in the cluster goes on
+/// to the peers. Between nodes only: the gateway removes it before a client sees it.
+inline constexpr std::string_view missing_header = "Refpoint-Missing";
+
 /// Answers this node's part of a request (its CIM or REST route).
 using local_route = void (*)(const exchange_ptr&);
 

@@ -3,6 +3,7 @@
 #include "protocol/destroy_call.hpp"
 #include "protocol/disk_changes_call.hpp"
 #include "web/actor_call.hpp"
+#include "web/cluster_routing.hpp"
 
 #include <caf/all.hpp>
 
@@ -86,7 +87,11 @@ void get_virtual_disk_changes(const exchange_ptr& ex) {
     },
     [ex](caf::error& err) {
       auto f = actors::describe(err);
-      ex->json(http::status::ok, cim_answer(hyperv_code_of(f.code), nullptr, f.message));
+      auto res = json_response(ex->meta, http::status::ok,
+                               cim_answer(hyperv_code_of(f.code), nullptr, f.message));
+      if (f.code == actors::op_errc::not_found) // another cluster node may hold it
+        res.set(missing_header, f.field);
+      ex->reply(std::move(res));
     },
     actors::disk_changes_atom::value, std::move(req));
 }

@@ -216,14 +216,18 @@ bool decode_target(std::string_view target, exchange& ex) {
 namespace {
 
 /// `respond`, adding the CORS headers for `origin` (when allowed) to the response and
-/// counting it under `route` with the time since `started`. This is the one place every
-/// response of the gateway's routes passes through.
+/// counting it under `route` with the time since `started`; for a client (not a relaying
+/// peer), without the headers only nodes exchange. This is the one place every response of
+/// the gateway's routes passes through.
 responder instrumented(responder respond, const gateway_context& ctx, const http_request& req,
-                       std::string route, std::chrono::steady_clock::time_point started) {
+                       std::string route, std::chrono::steady_clock::time_point started,
+                       bool relayed) {
   return [respond = std::move(respond), metrics = ctx.metrics, route = std::move(route),
           method = method_label(req.method()),
-          origin = allowed_origin(ctx.cors_origins, req[http::field::origin]),
-          started](http_response res) {
+          origin = allowed_origin(ctx.cors_origins, req[http::field::origin]), started,
+          relayed](http_response res) {
+    if (!relayed)
+      res.erase(missing_header);
     if (origin)
       add_cors_headers(res, *origin);
     const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;
@@ -245,7 +249,7 @@ request_handler make_handler(std::weak_ptr<const gateway_context> weak_ctx, bool
     }
     const bool valid = decode_target(req.target(), *ex);
     ex->respond = instrumented(std::move(respond), *ex->ctx, req,
-                               route_template(req.method(), ex->path), started);
+                               route_template(req.method(), ex->path), started, relayed);
     ex->req = std::move(req);
     ex->relayed = relayed;
     if (!valid)

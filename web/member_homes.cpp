@@ -30,13 +30,17 @@ std::vector<named_member> members_added(const exchange& ex) {
   auto body = boost::json::parse(ex.req.body(), ec);
   if (ec)
     return {};
-  auto collection = protocol::decode_collection(body);
-  if (!collection)
+  if (!protocol::decode_collection(body)) // a bad body: the home node says what is wrong
     return {};
+  const auto* members = body.as_object().if_contains("members");
+  if (!members)
+    return {};
+  // Named as the client wrote them (the decoded list is sorted).
   std::vector<named_member> out;
-  const auto& members = collection.value().members;
-  for (std::size_t i = 0; i < members.size(); ++i)
-    out.push_back({members[i], "members[" + std::to_string(i) + "]"});
+  const auto& written = members->as_array();
+  for (std::size_t i = 0; i < written.size(); ++i)
+    out.push_back(
+      {canonical_id(std::string{written[i].as_string()}), "members[" + std::to_string(i) + "]"});
   return out;
 }
 

@@ -119,6 +119,9 @@ placement place_cim_get(const std::vector<std::string>& p,
 placement place_cim_post(const std::vector<std::string>& p, std::string_view body) {
   if (p.size() == 3 && iequals(p[0], "Msvm_ConcreteJob"))
     return probe("jobs", p[1]);
+  if (p.size() == 2 && iequals(p[0], "Msvm_ImageManagementService") &&
+      iequals(p[1], "GetVirtualDiskChanges"))
+    return search(); // a read: the node holding the RCT ID answers
   if (p.size() != 2)
     return {};
   auto value = parse(body);

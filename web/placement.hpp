@@ -20,8 +20,8 @@ struct placement {
     local,  ///< this node answers (node-local resources, or a request it will refuse)
     owner,  ///< the node owning `owned` `key` answers
     node,   ///< the node named `key` answers (a POST whose body names its home node)
-    search, ///< a read: this node answers unless it answers 404; then the first peer that
-            ///< does not
+    search, ///< a read: this node answers unless its target is missing here (404, or
+            ///< `missing_header`); then the first peer that has it
     probe,  ///< a write naming a job or reference point: the node whose GET `key` does not
             ///< answer 404 answers it (this node when none does)
     gather, ///< a listing: every node's answer, merged (`merge_key` orders REST items)

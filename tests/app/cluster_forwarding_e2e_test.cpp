@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <csignal>
+#include <fstream>
+#include <random>
 #include <regex>
 #include <set>
 
@@ -221,6 +223,64 @@ TEST_F(ClusterForwardingTest, TheJobListingPagesThroughEveryNodesJobsOnce) {
   auto bad_state = on("b").get("/api/v1/jobs?state=sleeping");
   EXPECT_EQ(bad_state.status, 400u) << bad_state.body;
   EXPECT_EQ(bad_state.json().at("field"), "state") << bad_state.body;
+}
+
+TEST_F(ClusterForwardingTest, ChangedRangesOfADiskOnCAreAnsweredThroughA) {
+  // Only c has a storage root, and the image lives there.
+  const auto root = dir_ / "c-images";
+  fs::create_directories(root);
+  constexpr std::uint64_t size = 4 * 65536;
+  {
+    std::ofstream out{root / "disk.img", std::ios::binary};
+    std::minstd_rand gen{7};
+    for (std::uint64_t i = 0; i < size; ++i)
+      out.put(static_cast<char>(gen() & 0xFFU));
+  }
+  auto& a = start_node("a", {"--cluster-listen", "127.0.0.1:0"});
+  start_node("c", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(a)},
+             "[storage]\nroot = \"" + root.string() + "\"\n");
+  const cluster_view linked{{"a", {true, 0}}, {"c", {true, 0}}};
+  ASSERT_EQ(wait_for_view("a", linked), linked);
+  auto res =
+    on("c").post("/api/v1/systems",
+                 R"({"elementName":"vm","disks":[{"id":"d1","backend":"file","path":"disk.img"}]})",
+                 json_headers());
+  ASSERT_EQ(res.status, 201u) << res.body;
+  auto machine = std::string{res.json().at("name").as_string()};
+  auto job = wait_job_on("a", start_rp("a", machine));
+  ASSERT_EQ(job.at("state"), "completed") << boost::json::serialize(job);
+  auto rp = instance_id_in(std::string{job.at("affectedElements").at(0).at("element").as_string()});
+  auto point = on("a").get("/api/v1/reference-points/" + rp).json();
+  auto rct = std::string{point.at("rctIds").at(0).as_string()};
+  { // the second block changes
+    std::fstream f{root / "disk.img", std::ios::binary | std::ios::in | std::ios::out};
+    f.seekp(65536);
+    f.write(std::string(65536, '\x5A').data(), 65536);
+  }
+
+  boost::json::object params{{"Path", "disk.img"},
+                             {"LimitId", rct},
+                             {"ByteOffset", "0"},
+                             {"ByteLength", std::to_string(size)}};
+  auto cim = on("a").post("/cim/v2/Msvm_ImageManagementService/GetVirtualDiskChanges",
+                          boost::json::serialize(params), json_headers());
+  ASSERT_EQ(cim.status, 200u) << cim.body;
+  ASSERT_EQ(cim.json().at("ReturnValue"), 0) << cim.body;
+  EXPECT_EQ(cim.json().at("ChangedByteOffsets"), (boost::json::array{65536})) << cim.body;
+  auto rest = on("a").get("/api/v1/reference-points/" + rp +
+                          "/changes?offset=0&length=" + std::to_string(size));
+  ASSERT_EQ(rest.status, 200u) << rest.body;
+  EXPECT_EQ(rest.json().at("ranges").as_array().size(), 1u) << rest.body;
+
+  // An RCT ID no node has: Hyper-V's invalid parameter, and nothing only nodes exchange.
+  params["LimitId"] = "rctX:00000000:0000:4000:8000:000000000000:00000001";
+  auto unknown = on("a").post("/cim/v2/Msvm_ImageManagementService/GetVirtualDiskChanges",
+                              boost::json::serialize(params), json_headers());
+  ASSERT_EQ(unknown.status, 200u) << unknown.body;
+  EXPECT_EQ(unknown.json().at("ReturnValue"), 32773) << unknown.body;
+  EXPECT_NE(unknown.body.find("no reference point has the RCT ID"), std::string::npos)
+    << unknown.body;
+  EXPECT_EQ(unknown.header("Refpoint-Missing"), "");
 }
 
 TEST_F(ClusterForwardingTest, AnUnreachableOwnerIsAnsweredWithinTheMethodTimeout) {

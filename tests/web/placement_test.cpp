@@ -62,6 +62,10 @@ TEST(Placement, JobsAndReferencePointsAreLookedFor) {
   EXPECT_EQ(place(http::verb::get, {"cim", "v2", "Msvm_ConcreteJob", "j1"}).how, kind::search);
   EXPECT_EQ(place(http::verb::get, {"api", "v1", "reference-points", "r1", "changes"}).how,
             kind::search);
+  EXPECT_EQ(place(http::verb::post,
+                  {"cim", "v2", "Msvm_ImageManagementService", "GetVirtualDiskChanges"}, "{}")
+              .how,
+            kind::search);
   // Writes first find the node whose GET answers, then go there.
   EXPECT_EQ(place(http::verb::post, {"api", "v1", "jobs", "j 1", "cancel"}),
             probe("/api/v1/jobs/j%201"));
