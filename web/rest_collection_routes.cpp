@@ -3,6 +3,8 @@
 #include "protocol/rest_json.hpp"
 #include "web/rest_support.hpp"
 
+#include <cstdio>
+
 namespace refpoint::web {
 
 namespace {
@@ -10,6 +12,19 @@ namespace {
 using protocol::collection_info;
 using protocol::collection_reference_point;
 using protocol::job_record;
+
+/// `members[k]` of the decoded (sorted) members, named by its place in the body instead.
+std::string member_as_written(const std::string& field, const collection_info& decoded,
+                              const boost::json::value& body) {
+  std::size_t k = 0;
+  if (std::sscanf(field.c_str(), "members[%zu]", &k) != 1 || k >= decoded.members.size())
+    return field;
+  const auto* written = body.as_object().if_contains("members");
+  for (std::size_t i = 0; written && i < written->as_array().size(); ++i)
+    if (canonical_id(std::string{written->as_array()[i].as_string()}) == decoded.members[k])
+      return "members[" + std::to_string(i) + "]";
+  return field;
+}
 
 void delete_collection(const exchange_ptr& ex, std::string id) {
   call_actor(
@@ -42,7 +57,7 @@ bool route_rest_collections(const exchange_ptr& ex, const std::vector<std::strin
                    create_resource<collection_info>(
                      ex, protocol::decode_collection, actors::create_collection_atom::value,
                      on_this_node(ex, protocol::rest_collection), "/api/v1/collections",
-                     [](const collection_info& c) { return c.id; });
+                     [](const collection_info& c) { return c.id; }, member_as_written);
                  }});
     return true;
   }

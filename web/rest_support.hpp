@@ -10,8 +10,10 @@
 
 #include <caf/all.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace refpoint::web {
@@ -63,15 +65,19 @@ void reply_job_started(const exchange& ex, const protocol::job_record& job);
 
 /// A POST creating a resource: decodes the body with `decode`, asks the inventory with
 /// `atom`, answers 201 with `encode(created)` and `Location: <collection_path>/<id_of(created)>`.
-template <class Value, class Decode, class Atom, class Encode, class IdOf>
+/// A refusal names its field as `field_in_body(field, decoded, body)` says (the decoded
+/// value may order things differently from the body).
+template <class Value, class Decode, class Atom, class Encode, class IdOf,
+          class FieldInBody = std::nullptr_t>
 void create_resource(const exchange_ptr& ex, Decode decode, Atom atom, Encode encode,
-                     std::string collection_path, IdOf id_of) {
+                     std::string collection_path, IdOf id_of, FieldInBody field_in_body = nullptr) {
   auto body = json_body(*ex);
   if (!body)
     return;
   auto decoded = decode(*body);
   if (!decoded)
     return reply_invalid(*ex, decoded.error());
+  auto value = decoded.value();
   call_actor(
     ex->ctx->system, ex->ctx->inventory, ex->ctx->method_timeout,
     [=](Value& created) {
@@ -79,7 +85,13 @@ void create_resource(const exchange_ptr& ex, Decode decode, Atom atom, Encode en
       res.set(http::field::location, collection_path + "/" + id_of(created));
       ex->reply(std::move(res));
     },
-    [ex](caf::error& err) { ex->fail(err); }, atom, std::move(decoded).value());
+    [ex, field_in_body, value, written = *body](caf::error& err) {
+      auto failure = actors::describe(err);
+      if constexpr (!std::is_same_v<FieldInBody, std::nullptr_t>)
+        failure.field = field_in_body(failure.field, value, written);
+      ex->reply(failure_response(ex->meta, failure));
+    },
+    atom, std::move(decoded).value());
 }
 
 /// A POST starting a create job on `target` (`{type, elementName?, consistencyLevel?}`,

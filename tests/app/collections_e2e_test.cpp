@@ -64,6 +64,13 @@ TEST_F(CollectionsTest, RestManagesCollectionsAndMembers) {
     R"({"elementName":"x","members":["00000000-0000-0000-0000-00000000000A"]})", json_headers());
   EXPECT_EQ(unknown.status, 404u);
   EXPECT_EQ(unknown.json().at("field"), "members[0]");
+  // Named by its place in the body, though members are kept sorted (this one sorts first).
+  auto second = http().post("/api/v1/collections",
+                            R"({"elementName":"x","members":[")" + a +
+                              R"(","00000000-0000-0000-0000-00000000000a"]})",
+                            json_headers());
+  EXPECT_EQ(second.status, 404u) << second.body;
+  EXPECT_EQ(second.json().at("field"), "members[1]") << second.body;
   EXPECT_EQ(http().put("/api/v1/collections/" + id + "/members/nope", "", {}).status, 404u);
   EXPECT_EQ(http().del("/api/v1/collections/" + id).status, 204u);
   EXPECT_EQ(http().get("/api/v1/collections/" + id).status, 404u);
