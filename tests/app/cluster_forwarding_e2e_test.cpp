@@ -283,6 +283,27 @@ TEST_F(ClusterForwardingTest, ChangedRangesOfADiskOnCAreAnsweredThroughA) {
   EXPECT_EQ(unknown.header("Refpoint-Missing"), "");
 }
 
+TEST_F(ClusterForwardingTest, TheReceivingNodeChecksTheTokenAndAddsItsCorsHeaders) {
+  const std::string origin = "http://dashboard.example";
+  // Only a checks tokens and allows the dashboard's origin; c allows neither.
+  auto& a =
+    start_node("a", {"--cluster-listen", "127.0.0.1:0"},
+               "[server]\nauth_tokens = [\"s3cret\"]\ncors_origins = [\"" + origin + "\"]\n");
+  start_node("c", {"--cluster-listen", "127.0.0.1:0", "--peer", peer(a)});
+  const cluster_view linked{{"a", {true, 0}}, {"c", {true, 0}}};
+  ASSERT_EQ(wait_for_view("c", linked), linked); // c asks for no token
+  auto machine = create_on("c", "c");
+
+  // Relaying never gets around the receiving node's authentication.
+  EXPECT_EQ(on("a").get("/api/v1/systems/" + machine).status, 401u);
+  auto res = on("a").get("/api/v1/systems/" + machine,
+                         {{"Authorization", "Bearer s3cret"}, {"Origin", origin}});
+  ASSERT_EQ(res.status, 200u) << res.body;
+  EXPECT_EQ(res.json().at("node"), "c");
+  EXPECT_EQ(res.header("Access-Control-Allow-Origin"), origin);
+  EXPECT_EQ(res.header("WWW-Authenticate"), "");
+}
+
 TEST_F(ClusterForwardingTest, AnUnreachableOwnerIsAnsweredWithinTheMethodTimeout) {
   constexpr auto method_timeout = 1500ms;
   start_three("[jobs]\nmethod_timeout_ms = 1500\n");
