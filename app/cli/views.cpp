@@ -278,6 +278,8 @@ std::string event_line(const json::object& event) {
     text_of(event, "cursor") + "  " + short_time(text_of(event, "time")) + "  " + type;
   if (!about.empty())
     line += "  " + about;
+  if (auto node = text_of(event, "node"); !node.empty()) // made on another cluster node
+    line += "  [node " + node + "]";
   return line;
 }
 

@@ -5,7 +5,9 @@
 #include "app/cli/json_text.hpp"
 #include "app/cli/server_url.hpp"
 #include "app/cli/table.hpp"
+#include "app/cli/views.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
@@ -111,6 +113,17 @@ TEST(CliText, FormatsSizesTimesAndQueryValues) {
   EXPECT_EQ(short_time("2026-11-22T00:28:12.123456Z"), "2026-11-22 00:28:12");
   EXPECT_EQ(short_time("soon"), "soon");
   EXPECT_EQ(url_encode("job.*,a b/é"), "job.%2A%2Ca%20b%2F%C3%A9");
+}
+
+TEST(CliViews, EventLinesNameTheNodeOfACopiedEvent) {
+  auto event = boost::json::parse(R"({"cursor":"7","time":"2026-11-22T08:00:00Z",
+    "type":"system.created","system":{"name":"S1","elementName":"vm"}})")
+                 .as_object();
+  auto line = refpoint::cli::event_line(event);
+  EXPECT_EQ(line.find("[node"), std::string::npos) << line;
+  event["node"] = "c";
+  line = refpoint::cli::event_line(event);
+  EXPECT_TRUE(line.ends_with("system S1 \"vm\"  [node c]")) << line;
 }
 
 TEST(CliTable, AlignsColumnsByCodePointsWithoutTrailingSpaces) {
