@@ -3,6 +3,9 @@
 /// node sends to another is registered on every node (`register_cluster_types`).
 
 #include "persistence/event_types.hpp"
+#include "persistence/inspect.hpp"
+#include "persistence/store_messages.hpp"
+#include "protocol/model.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
@@ -29,6 +32,22 @@ using ownership_atom = caf::atom_constant<caf::atom("ownership")>;
 using locate_atom = caf::atom_constant<caf::atom("locate")>;
 using events_atom = caf::atom_constant<caf::atom("events")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using member_atom = caf::atom_constant<caf::atom("member")>;
+using check_atom = caf::atom_constant<caf::atom("check")>;
+using peer_atom = caf::atom_constant<caf::atom("peer")>;
+using prepare_atom = caf::atom_constant<caf::atom("prepare")>;
+using decide_atom = caf::atom_constant<caf::atom("decide")>;
+using decision_atom = caf::atom_constant<caf::atom("decision")>;
+using reserve_member_atom = caf::atom_constant<caf::atom("mreserve")>;
+
+/// A coordinator's answer about a job whose members prepared (DESIGN §8): the job
+/// completed (commit), it ended otherwise or is unknown (abort: no decision recorded
+/// means abort), or it is still running (undecided: ask again later).
+namespace decision {
+inline constexpr const char* commit = "commit";
+inline constexpr const char* abort = "abort";
+inline constexpr const char* undecided = "undecided";
+} // namespace decision
 
 /// Who a node is: its name, where peers reach it (empty: it does not listen for peers) and
 /// where clients reach it over HTTP.
@@ -152,6 +171,34 @@ using node_actor = caf::typed_actor<
   caf::reacts_to<events_atom, std::string>,
   /// Local, from the event hub: this node committed events of its own; it tells its peers.
   caf::reacts_to<events_atom>,
+  /// From a collection job on another node (the coordinator), for a member system this node
+  /// owns: reserve it through its FIFO queue for job `id` (answers its state once granted;
+  /// held until the job decides or goes down), then durably record its pending reference
+  /// point (invisible to clients) for the coordinator node named; or, for a job destroying
+  /// collection reference point `rpc`, durably record that its members here are to go
+  /// (coordinator, job id, rpc id); then commit or roll back every pending change of the job
+  /// (also ends its reservations). See `participant.hpp`.
+  caf::replies_to<reserve_member_atom, std::string, std::string>::with<protocol::system_info>,
+  caf::replies_to<prepare_atom, std::string,
+                  protocol::reference_point>::with<persistence::ack_atom>,
+  caf::replies_to<prepare_atom, std::string, std::string, std::string>::with<persistence::ack_atom>,
+  caf::replies_to<decide_atom, std::string, bool>::with<persistence::ack_atom>,
+  /// From a collection's home node: whether member system `name` can take a reference point
+  /// of that kind now (as a local member is asked before its job is recorded).
+  caf::replies_to<check_atom, std::string, protocol::rp_kind>::with<persistence::ack_atom>,
+  /// From a member node with pending members of job `id`: this node's decision about it
+  /// (`decision::commit`, `abort` or `undecided`), from its stored job.
+  caf::replies_to<decision_atom, std::string>::with<std::string>,
+  /// Local (the participant): asks the node named for its decision about job `id`; fails
+  /// when that node is down or unknown.
+  caf::replies_to<decision_atom, std::string, std::string>::with<std::string>,
+  /// Local (a collection job): the node owning member system `name` and that node's actor
+  /// (a `node_actor`).
+  /// Fails when no node owns it (not_found) or its node is down (timeout).
+  caf::replies_to<member_atom, std::string>::with<std::string, caf::strong_actor_ptr>,
+  /// Local (a collection job): the actor (a `node_actor`) of the alive node named. Fails when
+  /// it is down (timeout) or unknown (not_found).
+  caf::replies_to<peer_atom, std::string>::with<caf::strong_actor_ptr>,
   /// Local, once: the actor that answers relayed requests here.
   caf::reacts_to<serve_atom, relay_handler>,
   /// Local, once both listeners have their ports: this node's HTTP and cluster addresses
@@ -171,6 +218,11 @@ inline void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<relayed_request>("refpoint::relayed_request");
   cfg.add_message_type<relayed_response>("refpoint::relayed_response");
   cfg.add_message_type<persistence::event_page>("refpoint::event_page");
+  cfg.add_message_type<protocol::disk>("refpoint::disk");
+  cfg.add_message_type<protocol::system_info>("refpoint::system_info");
+  cfg.add_message_type<protocol::disk_block_map>("refpoint::disk_block_map");
+  cfg.add_message_type<protocol::reference_point>("refpoint::reference_point");
+  cfg.add_message_type<protocol::rp_kind>("refpoint::rp_kind");
 }
 
 } // namespace refpoint::actors

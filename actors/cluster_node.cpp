@@ -1,6 +1,7 @@
 #include "actors/cluster_node.hpp"
 
 #include "actors/op_error.hpp"
+#include "actors/participant.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -42,7 +43,8 @@ struct node_state {
   node_state() = default; // not an aggregate (see job_actor_state)
   cluster_settings settings;
   node_locals locals;
-  relay_handler relay; ///< answers relayed requests here
+  relay_handler relay;           ///< answers relayed requests here
+  participant_actor participant; ///< this node's part in collections spanning nodes
   ownership own;
   /// Changes whenever `own` does. It starts at random, so that a restarted node's first
   /// snapshot never looks like one its peers already hold.
@@ -295,6 +297,54 @@ caf::result<std::string> locate_unknown(self_ptr self, owned_kind kind, const st
   return st->promise;
 }
 
+/// This node's decision about collection job `id`, from its stored job (DESIGN §8).
+caf::result<std::string> decision_about(self_ptr self, const std::string& id) {
+  auto promise = self->make_response_promise<std::string>();
+  self->request(self->state.locals.query, dial_timeout, persistence::get_job_atom::value, id)
+    .then(
+      [=](protocol::job_record& job) mutable {
+        using protocol::job_state;
+        if (job.state == job_state::completed)
+          promise.deliver(std::string{decision::commit});
+        else if (job.state == job_state::exception || job.state == job_state::terminated ||
+                 job.state == job_state::killed)
+          promise.deliver(std::string{decision::abort});
+        else
+          promise.deliver(std::string{decision::undecided});
+      },
+      [=](caf::error& err) mutable {
+        if (err == persistence::store_errc::not_found)
+          promise.deliver(std::string{decision::abort}); // no decision recorded
+        else
+          promise.deliver(std::move(err));
+      });
+  return promise;
+}
+
+/// `member`: the node owning system `name` and that node's actor.
+caf::result<std::string, caf::strong_actor_ptr> find_member(self_ptr self,
+                                                            const std::string& name) {
+  auto promise = self->make_response_promise<std::string, caf::strong_actor_ptr>();
+  auto me = caf::actor_cast<node_actor>(self);
+  self->request(me, dial_timeout, locate_atom::value, owned_kind::system, name)
+    .then(
+      [=](std::string& node) mutable {
+        auto* peer = alive_peer(self, node);
+        if (node.empty())
+          promise.deliver(
+            make_error(op_errc::not_found, "system '" + name + "' exists on no node"));
+        else if (node == self->state.settings.self.name)
+          promise.deliver(make_error(op_errc::invalid_state,
+                                     "system '" + name + "' was expected on another node"));
+        else if (!peer)
+          promise.deliver(make_error(op_errc::timeout, "node '" + node + "' is unreachable"));
+        else
+          promise.deliver(node, caf::actor_cast<caf::strong_actor_ptr>(peer->handle));
+      },
+      [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
 void dial(self_ptr self, const std::string& address);
 
 void redial_later(self_ptr self, const std::string& address) {
@@ -350,6 +400,11 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
   self->state.settings = std::move(settings);
   self->state.locals = std::move(locals);
   self->state.own_version = std::mt19937_64{std::random_device{}()}();
+  const auto& l = self->state.locals;
+  self->state.participant =
+    self->spawn<caf::linked>(participant_impl, participant_locals{l.inventory, l.store, l.query,
+                                                                  caf::actor_cast<node_actor>(self),
+                                                                  self->state.settings.heartbeat});
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [key, p] : self->state.peers) {
       if (!p.handle || p.handle.address() != dm.source)
@@ -446,7 +501,15 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
       query.upto = std::numeric_limits<std::int64_t>::max();
       query.limit = std::min<std::uint32_t>(limit, 1000);
       query.own_only = true; // copies travel from their own node only
-      return self->delegate(self->state.locals.query, persistence::list_events_atom::value, query);
+      // Answered by this actor, not delegated: a detached actor (the query actor) answering a
+      // peer would be kept in CAF's registry and block this node's shutdown.
+      auto promise = self->make_response_promise<persistence::event_page>();
+      self
+        ->request(self->state.locals.query, dial_timeout, persistence::list_events_atom::value,
+                  query)
+        .then([=](persistence::event_page& page) mutable { promise.deliver(std::move(page)); },
+              [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+      return promise;
     },
     [=](events_atom, const std::string& origin) {
       for (const auto& [key, p] : self->state.peers)
@@ -457,6 +520,45 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
       for (const auto& [key, p] : self->state.peers)
         if (p.alive && p.handle)
           self->send(p.handle, events_atom::value, self->state.settings.self.name);
+    },
+    [=](reserve_member_atom, std::string& job,
+        std::string& system) -> caf::result<protocol::system_info> {
+      return self->delegate(self->state.participant, reserve_member_atom::value, std::move(job),
+                            std::move(system));
+    },
+    [=](prepare_atom, std::string& coordinator,
+        protocol::reference_point& rp) -> caf::result<ack_atom> {
+      return self->delegate(self->state.participant, prepare_atom::value, std::move(coordinator),
+                            std::move(rp));
+    },
+    [=](prepare_atom, std::string& coordinator, std::string& job,
+        std::string& rpc) -> caf::result<ack_atom> {
+      return self->delegate(self->state.participant, prepare_atom::value, std::move(coordinator),
+                            std::move(job), std::move(rpc));
+    },
+    [=](decide_atom, std::string& job, bool commit) -> caf::result<ack_atom> {
+      return self->delegate(self->state.participant, decide_atom::value, std::move(job), commit);
+    },
+    [=](check_atom, std::string& system, protocol::rp_kind kind) -> caf::result<ack_atom> {
+      return self->delegate(self->state.participant, check_atom::value, std::move(system), kind);
+    },
+    [=](decision_atom, const std::string& job) { return decision_about(self, job); },
+    [=](decision_atom, const std::string& node, std::string& job) -> caf::result<std::string> {
+      if (node == self->state.settings.self.name)
+        return decision_about(self, job);
+      auto* peer = alive_peer(self, node);
+      if (!peer)
+        return make_error(op_errc::timeout, "node '" + node + "' is unreachable");
+      return self->delegate(peer->handle, decision_atom::value, std::move(job));
+    },
+    [=](member_atom, const std::string& name) { return find_member(self, name); },
+    [=](peer_atom, const std::string& node) -> caf::result<caf::strong_actor_ptr> {
+      if (auto* peer = alive_peer(self, node))
+        return caf::actor_cast<caf::strong_actor_ptr>(peer->handle);
+      for (const auto& [address, p] : self->state.peers)
+        if (p.info.name == node)
+          return make_error(op_errc::timeout, "node '" + node + "' is unreachable");
+      return make_error(op_errc::not_found, "no node named '" + node + "' in the cluster");
     },
     [=](serve_atom, relay_handler& handler) { self->state.relay = std::move(handler); },
     [=](start_atom, std::string& http_address, std::string& cluster_address) {

@@ -10,6 +10,8 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 
 namespace refpoint::actors {
 
@@ -33,26 +35,79 @@ void add_collection(self_ptr self, protocol::collection_info info) {
   self->state.collections[id] = {std::move(info), std::move(actor)};
 }
 
-/// The system actors of `names`, in the same order; empty when one is unknown.
+/// The system actors of `names`, in the same order; a null actor for a member on another
+/// node (in a cluster). Empty when one is unknown outside a cluster.
 std::optional<std::vector<system_actor>> owners_of(self_ptr self,
                                                    const std::vector<std::string>& names) {
   std::vector<system_actor> out;
   for (const auto& n : names) {
     auto i = self->state.systems.find(n);
-    if (i == self->state.systems.end())
+    if (i != self->state.systems.end())
+      out.push_back(i->second);
+    else if (self->state.cluster)
+      out.emplace_back(); // its job finds it on its node
+    else
       return std::nullopt;
-    out.push_back(i->second);
   }
   return out;
 }
 
+caf::error unknown_system(const std::string& name, std::string field) {
+  return make_error(op_errc::not_found, "system '" + name + "' does not exist", std::move(field));
+}
+
+/// Checks that every system of `names` exists, here or (in a cluster) on another node, then
+/// calls `done` with the first failure (not_found naming `field_of(i)`, or the lookup's
+/// error) or none.
+void check_systems_exist(self_ptr self, const std::vector<std::string>& names,
+                         std::function<std::string(std::size_t)> field_of,
+                         std::function<void(caf::error)> done) {
+  struct tally {
+    std::size_t pending = 1;
+    std::size_t first_index = 0;
+    caf::error first;
+    std::function<void(caf::error)> done;
+  };
+  auto t = std::make_shared<tally>();
+  t->done = std::move(done);
+  auto answered = [t](std::size_t index, caf::error err) {
+    if (err && (!t->first || index < t->first_index)) {
+      t->first = std::move(err);
+      t->first_index = index;
+    }
+    if (--t->pending == 0)
+      t->done(std::move(t->first));
+  };
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (self->state.systems.count(names[i]) > 0)
+      continue;
+    if (!self->state.cluster) {
+      answered(i, unknown_system(names[i], field_of(i)));
+      continue;
+    }
+    ++t->pending;
+    auto name = names[i];
+    auto field = field_of(i);
+    self->request(self->state.cluster, caf::infinite, locate_atom::value, owned_kind::system, name)
+      .then(
+        [=](std::string& node) {
+          answered(i, node.empty() ? unknown_system(name, field) : caf::error{});
+        },
+        [=](caf::error& err) {
+          auto failure = describe(err);
+          answered(i, make_error(failure.code, failure.message, field));
+        });
+  }
+  answered(names.size(), {});
+}
+
+using collection_promise = caf::typed_response_promise<protocol::collection_info>;
+
 /// Stores `info` as the collection's new membership; answers it once committed. The
 /// in-memory copy changes at once (so concurrent edits compose) and is put back on failure.
-caf::result<protocol::collection_info> store_membership(self_ptr self,
-                                                        protocol::collection_info info,
-                                                        protocol::collection_info previous) {
+void store_membership(self_ptr self, protocol::collection_info info,
+                      protocol::collection_info previous, collection_promise promise) {
   self->state.collections[info.id].info = info;
-  auto promise = self->make_response_promise<protocol::collection_info>();
   self->request(self->state.store, caf::infinite, persistence::put_collection_atom::value, info)
     .then([=](ack_atom) mutable { promise.deliver(info); },
           [=](caf::error& err) mutable {
@@ -60,7 +115,6 @@ caf::result<protocol::collection_info> store_membership(self_ptr self,
             promise.deliver(make_error(op_errc::failed, "the collection could not be stored: " +
                                                           caf::to_string(err)));
           });
-  return promise;
 }
 
 caf::error unknown_collection(const std::string& id) {
@@ -138,27 +192,35 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
         info.id = protocol::new_guid();
       if (st.collections.count(info.id) > 0)
         return make_error(op_errc::conflict, "a collection '" + info.id + "' already exists", "id");
-      for (std::size_t i = 0; i < info.members.size(); ++i)
-        if (st.systems.count(info.members[i]) == 0)
-          return make_error(op_errc::not_found, "system '" + info.members[i] + "' does not exist",
-                            "members[" + std::to_string(i) + "]");
+      auto members = info.members; // as given: an unknown one is named by its place here
       // Jobs reserve members in this order: it must be ascending Name order, or overlapping
       // collections could deadlock.
       std::sort(info.members.begin(), info.members.end());
       info.members.erase(std::unique(info.members.begin(), info.members.end()), info.members.end());
       if (info.created_at == 0)
         info.created_at = protocol::now_us();
-      add_collection(self, info); // reserves the id; removed again if the store fails
+      add_collection(self, info); // reserves the id; removed again if it cannot be stored
       auto promise = self->make_response_promise<protocol::collection_info>();
-      self->request(st.store, caf::infinite, persistence::put_collection_atom::value, info)
-        .then([=](ack_atom) mutable { promise.deliver(info); },
-              [=](caf::error& err) mutable {
-                auto i = self->state.collections.find(info.id);
-                self->send_exit(i->second.actor, caf::exit_reason::user_shutdown);
-                self->state.collections.erase(i);
-                promise.deliver(make_error(op_errc::failed, "the collection could not be stored: " +
-                                                              caf::to_string(err)));
-              });
+      auto drop = [=](caf::error err) mutable {
+        auto i = self->state.collections.find(info.id);
+        self->send_exit(i->second.actor, caf::exit_reason::user_shutdown);
+        self->state.collections.erase(i);
+        promise.deliver(std::move(err));
+      };
+      check_systems_exist(
+        self, members, [](std::size_t i) { return "members[" + std::to_string(i) + "]"; },
+        [=](caf::error missing) mutable {
+          if (missing)
+            return drop(std::move(missing));
+          self
+            ->request(self->state.store, caf::infinite, persistence::put_collection_atom::value,
+                      info)
+            .then([=](ack_atom) mutable { promise.deliver(info); },
+                  [=](caf::error& err) mutable {
+                    drop(make_error(op_errc::failed,
+                                    "the collection could not be stored: " + caf::to_string(err)));
+                  });
+        });
       return promise;
     },
     [=](remove_collection_atom, std::string& id) -> caf::result<ack_atom> {
@@ -187,15 +249,26 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
       auto i = self->state.collections.find(id);
       if (i == self->state.collections.end())
         return unknown_collection(id);
-      if (self->state.systems.count(system) == 0)
-        return make_error(op_errc::not_found, "system '" + system + "' does not exist", "systemId");
-      auto info = i->second.info;
-      auto at = std::lower_bound(info.members.begin(), info.members.end(), system);
-      if (at != info.members.end() && *at == system)
-        return info; // already a member: PUT is idempotent
-      auto previous = info;
-      info.members.insert(at, system);
-      return store_membership(self, std::move(info), std::move(previous));
+      auto promise = self->make_response_promise<protocol::collection_info>();
+      check_systems_exist(
+        self, {system}, [](std::size_t) { return std::string{"systemId"}; },
+        [=](caf::error missing) mutable {
+          auto j = self->state.collections.find(id);
+          if (missing || j == self->state.collections.end()) {
+            promise.deliver(missing ? std::move(missing) : unknown_collection(id));
+            return; // unknown member, or the collection was deleted meanwhile
+          }
+          auto info = j->second.info;
+          auto at = std::lower_bound(info.members.begin(), info.members.end(), system);
+          if (at != info.members.end() && *at == system) {
+            promise.deliver(info); // already a member: PUT is idempotent
+            return;
+          }
+          auto previous = info;
+          info.members.insert(at, system);
+          store_membership(self, std::move(info), std::move(previous), promise);
+        });
+      return promise;
     },
     [=](remove_member_atom, std::string& id,
         std::string& system) -> caf::result<protocol::collection_info> {
@@ -210,7 +283,9 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                           "system '" + system + "' is not a member of collection '" + id + "'",
                           "systemId");
       info.members.erase(gone, info.members.end());
-      return store_membership(self, std::move(info), std::move(previous));
+      auto promise = self->make_response_promise<protocol::collection_info>();
+      store_membership(self, std::move(info), std::move(previous), promise);
+      return promise;
     },
     [=](create_crp_atom, protocol::create_request& req,
         std::string& idempotency_key) -> caf::result<job_record> {
@@ -223,7 +298,8 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
         return make_error(op_errc::invalid_state, "a member of the collection no longer exists",
                           "Collection");
       return self->delegate(i->second.actor, create_rp_atom::value, std::move(req),
-                            std::move(idempotency_key), names, std::move(*owners));
+                            std::move(idempotency_key), names, std::move(*owners),
+                            self->state.cluster);
     },
     [=](destroy_atom, std::string& owner, std::string& id,
         std::string& idempotency_key) -> caf::result<job_record> {
@@ -232,11 +308,18 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                               std::move(idempotency_key));
       if (auto i = self->state.collections.find(owner); i != self->state.collections.end())
         return self->delegate(i->second.actor, destroy_atom::value, std::move(id),
-                              std::move(idempotency_key));
+                              std::move(idempotency_key), self->state.cluster);
       return make_error(op_errc::invalid_state,
                         "the owner '" + owner + "' of '" + id + "' no longer exists");
     },
     [](ready_atom) { return ack_atom::value; },
+    [=](lookup_atom, const std::string& name) -> caf::result<system_actor> {
+      auto i = self->state.systems.find(name);
+      if (i == self->state.systems.end())
+        return unknown_system(name, "AffectedSystem");
+      return i->second;
+    },
+    [=](cluster_atom, node_actor& node) { self->state.cluster = std::move(node); },
     [=](owned_atom) {
       ownership out;
       out.systems.reserve(self->state.systems.size());
@@ -275,7 +358,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
       if (!owners)
         return fail_orphaned_job(self, std::move(rec));
       self->send(i->second.actor, requeue_atom::value, std::move(rec), i->second.info.members,
-                 std::move(*owners));
+                 std::move(*owners), self->state.cluster);
     },
   };
 }

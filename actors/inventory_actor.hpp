@@ -37,6 +37,9 @@ struct inventory_actor_state {
   /// the jobs they run.
   std::unordered_map<std::string, collection_actor> retired;
   std::unordered_set<std::string> pending; ///< names being committed
+  /// This node's node actor when it is in a cluster (collection members may then live on
+  /// other nodes); null otherwise.
+  node_actor cluster;
   static inline const char* name = "inventory_actor";
 };
 

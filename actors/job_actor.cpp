@@ -1,5 +1,6 @@
 #include "actors/job_actor.hpp"
 
+#include "actors/failpoint.hpp"
 #include "actors/op_error.hpp"
 #include "actors/system_actor.hpp"
 #include "protocol/cim_datetime.hpp"
@@ -9,6 +10,8 @@
 #include <caf/all.hpp>
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 namespace refpoint::actors {
 
@@ -41,12 +44,18 @@ void persist(self_ptr self) {
 }
 
 /// Answers `run`/`cancel`, gives every member machine back (granted or still queued
-/// reservations alike) and exits.
+/// reservations alike) and exits. Members on other nodes are told to roll back unless the
+/// job committed (they were told to commit then).
 void finish(self_ptr self) {
-  self->state.files.cancel->store(true);
-  for (const auto& m : self->state.members)
+  auto& st = self->state;
+  st.files.cancel->store(true);
+  for (const auto& m : st.members) {
     if (m.owner)
-      self->send(m.owner, release_atom::value, self->state.record.id);
+      self->send(m.owner, release_atom::value, st.record.id);
+    else if (m.peer && !st.committed)
+      self->request(m.peer, st.settings.member_timeout, decide_atom::value, st.record.id, false)
+        .then([](ack_atom) {}, [](caf::error&) {}); // one that misses it asks this node later
+  }
   for (auto* promise : {&self->state.done, &self->state.cancelled})
     if (promise->pending())
       promise->deliver(ack_atom::value);
@@ -104,6 +113,31 @@ protocol::reference_point make_reference_point(const job_record& rec, const job_
   return rp;
 }
 
+bool on_other_node(const job_member& m) {
+  return !m.node.empty();
+}
+
+/// The decision is stored: tells every member node to commit, then finishes (a member node
+/// that does not answer commits when it asks this node).
+void commit_members(self_ptr self) {
+  auto& st = self->state;
+  st.committed = true;
+  crash_at(failpoint::collection_decided);
+  auto pending = std::make_shared<std::size_t>(1);
+  auto one_done = [=] {
+    if (--*pending == 0)
+      finish(self);
+  };
+  for (const auto& m : st.members) {
+    if (!on_other_node(m) || !m.peer)
+      continue;
+    ++*pending;
+    self->request(m.peer, st.settings.member_timeout, decide_atom::value, st.record.id, true)
+      .then([=](ack_atom) { one_done(); }, [=](caf::error&) { one_done(); });
+  }
+  one_done();
+}
+
 /// What to do when the completion could not be committed: nothing was, so record Exception.
 auto on_store_failure(self_ptr self) {
   return [=](caf::error& err) {
@@ -134,28 +168,63 @@ void complete(self_ptr self) {
   rpc.consistency = rec.request.consistency;
   rpc.created_at = protocol::now_us();
   rpc.job_id = rec.id;
-  std::vector<protocol::reference_point> rps;
+  std::vector<protocol::reference_point> here;
+  std::vector<std::pair<node_actor, protocol::reference_point>> elsewhere;
+  const bool spans_nodes = std::any_of(st.members.begin(), st.members.end(), on_other_node);
   for (const auto& m : st.members) {
-    rps.push_back(make_reference_point(rec, m));
-    rps.back().collection_rp_id = rpc.id;
-    rpc.member_ids.push_back(rps.back().id);
+    auto rp = make_reference_point(rec, m);
+    rp.collection_rp_id = rpc.id;
+    rpc.member_ids.push_back(rp.id);
+    if (spans_nodes)
+      rpc.member_nodes.push_back(m.node);
+    if (on_other_node(m))
+      elsewhere.emplace_back(m.peer, std::move(rp));
+    else
+      here.push_back(std::move(rp));
   }
   rec.affected = {
     {protocol::collection_reference_point_path(rpc.id), protocol::element_effects::create}};
-  self
-    ->request(st.store, caf::infinite, persistence::complete_collection_job_atom::value, rec, rpc,
-              rps)
-    .then([=](ack_atom) { finish(self); }, on_store_failure(self));
+  // The decision: the collection reference point, the members here and the job's completion.
+  auto decide = [=] {
+    self
+      ->request(self->state.store, caf::infinite, persistence::complete_collection_job_atom::value,
+                self->state.record, rpc, here)
+      .then([=](ack_atom) { commit_members(self); }, on_store_failure(self));
+  };
+  if (elsewhere.empty())
+    return decide();
+  // Phase one: every member on another node durably prepares its reference point.
+  st.preparing = true;
+  auto pending = std::make_shared<std::size_t>(elsewhere.size());
+  for (auto& [peer, rp] : elsewhere) {
+    auto name = rp.system_name;
+    self
+      ->request(peer, st.settings.member_timeout, prepare_atom::value, st.settings.node_name,
+                std::move(rp))
+      .then(
+        [=](ack_atom) {
+          if (--*pending == 0 && self->state.preparing) {
+            self->state.preparing = false;
+            decide();
+          }
+        },
+        [=](caf::error& err) {
+          if (!self->state.preparing)
+            return;
+          self->state.preparing = false;
+          self->state.record.percent_complete = 99;
+          fail(self, "member " + name +
+                       " could not prepare its reference point: " + describe(err).message);
+        });
+  }
 }
 
-/// A destroy job: the reference point (or the collection reference point with all its
-/// members) disappears in the same transaction that completes the job. Once started it
-/// cannot be cancelled: it is a single transaction.
-void destroy(self_ptr self) {
+/// The destroy transaction: the reference point (or the collection reference point with
+/// its members on this node) disappears together with the job's completion. For members on
+/// other nodes it is the decision: they are told to commit afterwards.
+void destroy_here(self_ptr self) {
   auto& st = self->state;
-  st.ending = true;
   auto& rec = st.record;
-  st.record.status = "Running";
   auto subject = rec.request.subject;
   set_terminal(rec, job_state::completed, "Completed");
   rec.percent_complete = 100;
@@ -168,7 +237,84 @@ void destroy(self_ptr self) {
       .then([=](ack_atom) { finish(self); }, on_error);
   else
     self->request(st.store, caf::infinite, persistence::destroy_rpc_job_atom::value, rec, subject)
-      .then([=](ack_atom) { finish(self); }, on_error);
+      .then([=](ack_atom) { commit_members(self); }, on_error);
+}
+
+/// The prepare phase failed (`what`: the node and why): the job fails, and the nodes that
+/// prepared are told to roll back.
+void prepare_failed(self_ptr self, const std::string& what) {
+  if (!self->state.preparing)
+    return;
+  self->state.preparing = false;
+  fail(self, "'" + self->state.record.request.subject + "' could not be destroyed: " + what);
+}
+
+/// Phase one of destroying a collection reference point whose members live on `nodes` too:
+/// each of them durably records that its members are to go (they stay readable), then the
+/// destroy transaction here decides. A node down or unreachable fails the job and nothing
+/// is destroyed.
+void prepare_destroy_elsewhere(self_ptr self, const std::vector<std::string>& nodes) {
+  auto& st = self->state;
+  st.preparing = true;
+  auto pending = std::make_shared<std::size_t>(nodes.size());
+  for (const auto& node : nodes) {
+    auto on_error = [=](caf::error& err) {
+      prepare_failed(self, "node '" + node + "': " + describe(err).message);
+    };
+    self->request(st.cluster, st.settings.member_timeout, peer_atom::value, node)
+      .then(
+        [=](caf::strong_actor_ptr& ptr) {
+          auto& s = self->state;
+          if (!s.preparing)
+            return;
+          job_member holder; // members of no machine: the node holding some
+          holder.node = node;
+          holder.peer = caf::actor_cast<node_actor>(ptr);
+          self->monitor(holder.peer);
+          self
+            ->request(holder.peer, s.settings.member_timeout, prepare_atom::value,
+                      s.settings.node_name, s.record.id, s.record.request.subject)
+            .then(
+              [=](ack_atom) {
+                if (--*pending == 0 && self->state.preparing) {
+                  self->state.preparing = false;
+                  destroy_here(self);
+                }
+              },
+              on_error);
+          s.members.push_back(std::move(holder));
+        },
+        on_error);
+  }
+}
+
+/// A destroy job. Once started it cannot be cancelled. A collection reference point with
+/// members on other nodes is destroyed in two phases (DESIGN §8); anything else in one
+/// transaction.
+void destroy(self_ptr self) {
+  auto& st = self->state;
+  st.ending = true;
+  st.record.status = "Running";
+  if (st.record.type == protocol::job_type::destroy_reference_point)
+    return destroy_here(self);
+  self
+    ->request(st.settings.query, st.settings.member_timeout, persistence::get_rpc_atom::value,
+              st.record.request.subject)
+    .then(
+      [=](protocol::collection_reference_point& rpc) {
+        std::vector<std::string> nodes;
+        for (const auto& n : rpc.member_nodes)
+          if (!n.empty() && std::find(nodes.begin(), nodes.end(), n) == nodes.end())
+            nodes.push_back(n);
+        if (nodes.empty())
+          return destroy_here(self);
+        if (!self->state.cluster)
+          return fail(self, "'" + rpc.id +
+                              "' has members on other nodes, and this node is in no "
+                              "cluster");
+        prepare_destroy_elsewhere(self, nodes);
+      },
+      [=](caf::error&) { destroy_here(self); }); // it answers why it cannot
 }
 
 /// Ends the job as Terminated or Killed. Neither backend writes anything before the
@@ -274,7 +420,70 @@ void start_scan(self_ptr self) {
   on_progress(self);
 }
 
-/// Reserves member `index` and the ones after it, one at a time (ascending Name order).
+void reserve_from(self_ptr self, std::size_t index);
+
+/// Why member `m` on another node cannot take part: its file-backed disks are read by the
+/// node running the job, which cannot reach them. Empty when it can.
+std::string remote_refusal(const job_member& m, const protocol::system_info& info,
+                           protocol::rp_kind kind) {
+  for (const auto& d : info.disks)
+    if (kind == protocol::rp_kind::rct && d.change_tracking && d.backend == "file")
+      return "member " + m.name + ": disk '" + d.id +
+             "' is file-backed, and file-backed disks of a " + "member on another node ('" +
+             m.node + "') are not supported";
+  return {};
+}
+
+/// Member `index` answered its reservation with `info`: checks it, then reserves the next.
+void reserved(self_ptr self, std::size_t index, protocol::system_info& info) {
+  auto& m = self->state.members[index];
+  m.reserved = true;
+  if (self->state.ending)
+    return; // cancelled meanwhile: finish() releases it
+  const auto kind = self->state.record.request.kind;
+  if (auto err = check_can_take(info, kind))
+    return fail(self, "member " + m.name + ": " + describe(err).message);
+  if (on_other_node(m))
+    if (auto refusal = remote_refusal(m, info, kind); !refusal.empty())
+      return fail(self, std::move(refusal));
+  m.disks = std::move(info.disks);
+  reserve_from(self, index + 1);
+}
+
+auto on_reserve_error(self_ptr self, std::size_t index) {
+  return [=](caf::error& err) {
+    if (!self->state.ending)
+      fail(self, "member " + self->state.members[index].name +
+                   " could not be reserved: " + describe(err).message);
+  };
+}
+
+/// Member `index` lives on another node: finds that node, watches it (its death fails the
+/// job until the decision) and reserves the member through its participant.
+void reserve_elsewhere(self_ptr self, std::size_t index) {
+  auto& st = self->state;
+  if (!st.cluster)
+    return fail(self, "member " + st.members[index].name + " does not exist");
+  self->request(st.cluster, st.settings.member_timeout, member_atom::value, st.members[index].name)
+    .then(
+      [=](std::string& node, caf::strong_actor_ptr& peer) {
+        auto& m = self->state.members[index];
+        m.node = std::move(node);
+        m.peer = caf::actor_cast<node_actor>(peer);
+        self->monitor(m.peer);
+        if (self->state.ending)
+          return;
+        self
+          ->request(m.peer, caf::infinite, reserve_member_atom::value, self->state.record.id,
+                    m.name)
+          .then([=](protocol::system_info& info) { reserved(self, index, info); },
+                on_reserve_error(self, index));
+      },
+      on_reserve_error(self, index));
+}
+
+/// Reserves member `index` and the ones after it, one at a time (ascending Name order, on
+/// whichever node each lives).
 void reserve_from(self_ptr self, std::size_t index) {
   auto& st = self->state;
   if (st.ending)
@@ -282,35 +491,41 @@ void reserve_from(self_ptr self, std::size_t index) {
   if (index == st.members.size())
     return start_scan(self);
   auto owner = st.members[index].owner;
+  if (!owner)
+    return reserve_elsewhere(self, index);
   self->request(owner, caf::infinite, reserve_atom::value, st.record.id)
-    .then(
-      [=](protocol::system_info& info) {
-        auto& m = self->state.members[index];
-        m.reserved = true;
-        if (self->state.ending)
-          return; // cancelled meanwhile: finish() releases it
-        if (auto err = check_can_take(info, self->state.record.request.kind))
-          return fail(self, "member " + m.name + ": " + describe(err).message);
-        m.disks = std::move(info.disks);
-        reserve_from(self, index + 1);
-      },
-      [=](caf::error& err) {
-        if (!self->state.ending)
-          fail(self, "member " + self->state.members[index].name +
-                       " could not be reserved: " + describe(err).message);
-      });
+    .then([=](protocol::system_info& info) { reserved(self, index, info); },
+          on_reserve_error(self, index));
+}
+
+/// A member's node went down: before the decision the job cannot complete.
+void on_member_node_down(self_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  for (auto& m : st.members) {
+    if (!m.peer || m.peer.address() != dm.source)
+      continue;
+    m.peer = nullptr;
+    if (st.ending && !st.preparing)
+      continue; // decided already, or ending anyway
+    st.preparing = false;
+    auto who = m.name.empty() ? std::string{} : "member " + m.name + ": ";
+    fail(self, who + "node '" + m.node + "' went down before the job committed");
+  }
 }
 
 } // namespace
 
 job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
                                         std::vector<job_member> members,
-                                        persistence::store_actor store, runtime_settings settings) {
+                                        persistence::store_actor store, runtime_settings settings,
+                                        node_actor cluster) {
   auto& st = self->state;
   st.record = std::move(record);
   st.members = std::move(members);
   st.store = std::move(store);
   st.settings = settings;
+  st.cluster = std::move(cluster);
+  self->set_down_handler([=](caf::down_msg& dm) { on_member_node_down(self, dm); });
   return {
     [=](run_atom) -> caf::result<ack_atom> {
       auto& s = self->state;

@@ -14,6 +14,13 @@
 /// and all its members. Otherwise it records Exception and nothing else. It answers `run`
 /// once the terminal state is committed, releases its members, and exits. It never
 /// blocks: progress is driven by its own delayed `progress` messages.
+///
+/// A collection whose members live on other nodes is a two-phase commit (DESIGN §8): such
+/// a member is reserved through its node's participant (`participant.hpp`), and before
+/// the completion transaction each such member durably prepares its reference point; the
+/// completion transaction is the decision; then every member node is told to commit. A
+/// member node that goes down before the decision fails the job, and every member is told
+/// to roll back (one that missed it asks this node later: no decision means abort).
 
 #include "actors/file_scan.hpp"
 #include "actors/messages.hpp"
@@ -34,8 +41,13 @@ struct job_member {
   std::string name;                  ///< the system's Name
   std::vector<protocol::disk> disks; ///< known at once for a system job; from the reservation
                                      ///< for a collection job
-  system_actor owner;                ///< collection jobs: the system actor to reserve
+  system_actor owner;                ///< collection jobs: the system actor to reserve (null
+                                     ///< for a member on another node)
   bool reserved = false;             ///< the member's reservation was granted
+  /// A member on another node: that node's name and node actor, once located. Its
+  /// reservation, pending reference point and decision go through that actor (DESIGN §8).
+  std::string node;
+  node_actor peer;
   /// Fingerprint maps of its file-backed disks, once the file scan is done.
   std::vector<protocol::disk_block_map> block_maps;
 };
@@ -70,14 +82,19 @@ struct job_actor_state {
   caf::response_promise cancelled; ///< answers `cancel`
   bool running = false;            ///< `run` arrived
   bool ending = false;             ///< a terminal state is being committed
+  bool preparing = false;          ///< members on other nodes prepare: not decided yet
+  bool committed = false;          ///< the completion (the commit decision) is stored
+  node_actor cluster;              ///< this node's node actor; null outside a cluster
   static inline const char* name = "job_actor";
 };
 
-/// Spawn arguments: the recorded job, its members, the store and the settings. Its owner
-/// (system or collection actor) takes it down when it goes down itself.
+/// Spawn arguments: the recorded job, its members, the store, the settings and this node's
+/// node actor (null outside a cluster). Its owner (system or collection actor) takes it
+/// down when it goes down itself.
 job_actor::behavior_type job_actor_impl(job_actor::stateful_pointer<job_actor_state> self,
                                         protocol::job_record record,
                                         std::vector<job_member> members,
-                                        persistence::store_actor store, runtime_settings settings);
+                                        persistence::store_actor store, runtime_settings settings,
+                                        node_actor cluster);
 
 } // namespace refpoint::actors

@@ -26,7 +26,6 @@ using progress_atom = caf::atom_constant<caf::atom("progress")>;
 using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
 using reserve_atom = caf::atom_constant<caf::atom("reserve")>;
 using release_atom = caf::atom_constant<caf::atom("release")>;
-using check_atom = caf::atom_constant<caf::atom("check")>;
 using create_collection_atom = caf::atom_constant<caf::atom("mkcoll")>;
 using remove_collection_atom = caf::atom_constant<caf::atom("rmcoll")>;
 using add_member_atom = caf::atom_constant<caf::atom("addmember")>;
@@ -39,6 +38,8 @@ using owned_atom = caf::atom_constant<caf::atom("owned")>;
 using file_progress_atom = caf::atom_constant<caf::atom("fprogress")>;
 using file_done_atom = caf::atom_constant<caf::atom("fdone")>;
 using file_failed_atom = caf::atom_constant<caf::atom("ffailed")>;
+using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 using ack_atom = persistence::ack_atom;
 
 /// A job actor. `run` starts the work; the answer comes when the job reached a terminal
@@ -83,18 +84,21 @@ using system_actor = caf::typed_actor<
 /// A collection actor: one per `Msvm_VirtualSystemCollection`.
 using collection_actor = caf::typed_actor<
   /// Takes a collection reference point of `members` (names ascending, with their system
-  /// actors): checks every member can take it (invalid_state otherwise, also for no
-  /// members), records the job (205) and starts it. The string is the idempotency key.
+  /// actors; a null actor for a member on another node, reached through the node actor,
+  /// null when this node is in no cluster): checks every member here can take it
+  /// (invalid_state otherwise, also for no members), records the job (205) and starts it.
+  /// The string is the idempotency key.
   caf::replies_to<create_rp_atom, protocol::create_request, std::string, std::vector<std::string>,
-                  std::vector<system_actor>>::with<protocol::job_record>,
+                  std::vector<system_actor>, node_actor>::with<protocol::job_record>,
   /// Starts a recovered queued job again with the collection's current members.
   caf::reacts_to<requeue_atom, protocol::job_record, std::vector<std::string>,
-                 std::vector<system_actor>>,
+                 std::vector<system_actor>, node_actor>,
   /// Cancels one of its jobs; invalid_state when it already finished.
   caf::replies_to<cancel_atom, std::string, protocol::job_state>::with<ack_atom>,
   /// Records and starts a job (208) destroying collection reference point `id` with all its
-  /// members; the second string is the idempotency key.
-  caf::replies_to<destroy_atom, std::string, std::string>::with<protocol::job_record>>;
+  /// members (those on other nodes through the node actor, null outside a cluster); the
+  /// second string is the idempotency key.
+  caf::replies_to<destroy_atom, std::string, std::string, node_actor>::with<protocol::job_record>>;
 
 /// The inventory / reference-point service.
 using inventory_actor = caf::typed_actor<
@@ -106,14 +110,15 @@ using inventory_actor = caf::typed_actor<
                   std::string>::with<protocol::job_record>,
   /// Routes a recovered queued job to its system (or fails it if the system is gone).
   caf::reacts_to<requeue_atom, protocol::job_record>,
-  /// Registers a collection (assigning a GUID id when empty). Errors: conflict (id taken),
-  /// not_found (a member system does not exist, field `members[i]`), failed.
+  /// Registers a collection (assigning a GUID id when empty). Its members may live on other
+  /// nodes of the cluster. Errors: conflict (id taken), not_found (a member system exists on
+  /// no node, field `members[i]`), timeout (a node that may own it is unreachable), failed.
   caf::replies_to<create_collection_atom,
                   protocol::collection_info>::with<protocol::collection_info>,
   /// Deletes a collection. Its collection reference points stay. Error: not_found.
   caf::replies_to<remove_collection_atom, std::string>::with<ack_atom>,
   /// Adds / removes a member (collection id, system name); answers the collection as stored.
-  /// Errors: not_found (collection, or system to add), failed.
+  /// Errors: not_found (collection, or system to add), timeout (as above), failed.
   caf::replies_to<add_member_atom, std::string, std::string>::with<protocol::collection_info>,
   caf::replies_to<remove_member_atom, std::string, std::string>::with<protocol::collection_info>,
   /// Routes a collection reference point request to the collection's actor with the
@@ -131,6 +136,10 @@ using inventory_actor = caf::typed_actor<
   /// Answered once every stored system and collection has its actor (start-up is done).
   caf::replies_to<ready_atom>::with<ack_atom>,
   /// What this node owns: its systems and collections, each sorted.
-  caf::replies_to<owned_atom>::with<ownership>>;
+  caf::replies_to<owned_atom>::with<ownership>,
+  /// The actor of system `name` of this node. Error: not_found.
+  caf::replies_to<lookup_atom, std::string>::with<system_actor>,
+  /// Once, when this node is in a cluster: its node actor, which finds members elsewhere.
+  caf::reacts_to<cluster_atom, node_actor>>;
 
 } // namespace refpoint::actors

@@ -2,10 +2,12 @@
 /// Settings the actors need from the configuration (DESIGN §6), fixed at start-up.
 
 #include "actors/file_backend.hpp"
+#include "persistence/store_messages.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 namespace refpoint::actors {
 
@@ -16,6 +18,13 @@ struct runtime_settings {
   /// The `file` backend; null when no storage root is configured (file-backed disks are
   /// then refused).
   std::shared_ptr<file_backend> files;
+  /// This node's name in a cluster (empty outside one), and how long a member on another
+  /// node may take to answer a collection job's prepare or decision (`method_timeout_ms`).
+  std::string node_name;
+  std::chrono::milliseconds member_timeout{5000};
+  /// The store's read side: a job destroying a collection reference point reads which nodes
+  /// hold its members.
+  persistence::query_actor query;
 };
 
 } // namespace refpoint::actors

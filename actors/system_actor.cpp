@@ -73,8 +73,11 @@ void run_next(self_ptr self) {
 void enqueue(self_ptr self, job_record rec) {
   auto& st = self->state;
   auto id = rec.id;
-  std::vector<job_member> members{{st.info.name, st.info.disks, {}, false, {}}};
-  auto job = self->spawn(job_actor_impl, std::move(rec), std::move(members), st.store, st.settings);
+  std::vector<job_member> members(1);
+  members.front().name = st.info.name;
+  members.front().disks = st.info.disks;
+  auto job = self->spawn(job_actor_impl, std::move(rec), std::move(members), st.store, st.settings,
+                         node_actor{});
   st.queue.push_back({std::move(id), std::move(job), {}});
   run_next(self);
 }

@@ -111,13 +111,16 @@ std::variant<prepared_store, std::string> prepare_store(const config& cfg,
   }
 }
 
-actors::runtime_settings settings_of(const config& cfg,
-                                     std::shared_ptr<actors::file_backend> files) {
+actors::runtime_settings settings_of(const config& cfg, std::shared_ptr<actors::file_backend> files,
+                                     persistence::query_actor query) {
   actors::runtime_settings s;
+  s.query = std::move(query);
   s.files = std::move(files);
   s.sim_bytes_per_second = cfg.sim_bytes_per_second;
   s.sim_progress_interval = std::chrono::milliseconds{cfg.sim_progress_interval_ms};
   s.time_before_removal_s = cfg.time_before_removal_s;
+  s.node_name = cfg.node;
+  s.member_timeout = std::chrono::milliseconds{cfg.method_timeout_ms};
   return s;
 }
 
@@ -168,8 +171,9 @@ int run_daemon(const config& cfg) {
     sys, std::move(store_files.writer),
     persistence::store_events{.sink = hub_actor, .retention = cfg.event_retention});
   auto query = persistence::spawn_query_actor(sys, std::move(store_files.reader));
-  auto inventory = sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
-                             std::move(store_files.collections), store, settings_of(cfg, files));
+  auto inventory =
+    sys.spawn(actors::inventory_actor_impl, std::move(store_files.systems),
+              std::move(store_files.collections), store, settings_of(cfg, files, query));
   auto changes = actors::spawn_changes_actor(sys, query, files);
   actors::cluster_settings cluster;
   cluster.self.name = cfg.node;
@@ -177,6 +181,9 @@ int run_daemon(const config& cfg) {
     cluster.peers.push_back(to_string(peer));
   auto node = actors::spawn_cluster_node(
     sys, std::move(cluster), {.inventory = inventory, .store = store, .query = query, .hub = hub});
+  // Before any requeued job: a collection job reaches members on other nodes through it.
+  if (clustered)
+    caf::anon_send(inventory, actors::cluster_atom::value, node);
   // Requeued from one sender, so they reach each system in submission order.
   for (auto& job : store_files.jobs.queued)
     caf::anon_send(inventory, actors::requeue_atom::value, std::move(job));

@@ -10,8 +10,10 @@
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <sqlite3.h>
@@ -77,6 +79,30 @@ std::string optional_text(const SQLite::Column& column) {
   throw store_error(what + ": " + e.what());
 }
 
+/// A list of ids as a JSON array of strings (a pending member's disk and RCT ids).
+std::string to_json_array(const std::vector<std::string>& ids) {
+  return boost::json::serialize(boost::json::array(ids.begin(), ids.end()));
+}
+
+/// The ids of `to_json_array`, byte for byte. Throws `store_error` for any other text.
+std::vector<std::string> from_json_array(const std::string& text) {
+  boost::json::parse_options options;
+  options.allow_invalid_utf8 = true; // ids are stored as given, whatever their bytes
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(text, ec, {}, options);
+  const auto* array = ec ? nullptr : parsed.if_array();
+  if (array == nullptr)
+    throw store_error("not a JSON array of ids: " + text);
+  std::vector<std::string> ids;
+  for (const auto& value : *array) {
+    const auto* id = value.if_string();
+    if (id == nullptr)
+      throw store_error("not a JSON array of ids: " + text);
+    ids.emplace_back(id->data(), id->size());
+  }
+  return ids;
+}
+
 // -- statement text -------------------------------------------------------------
 
 constexpr const char* job_columns =
@@ -107,9 +133,20 @@ constexpr const char* rp_columns =
   "SELECT rp_key, id, system_name, element_name, kind, consistency, created_at, job_id,"
   " collection_rp_id FROM reference_points";
 
+constexpr const char* pending_columns =
+  "SELECT rp_id, job_id, system_name, element_name, kind, consistency, created_at,"
+  " collection_rp_id, disk_ids, rct_ids, destroy FROM pending_members";
+
 std::string sql(const char* head, const char* tail) {
   return std::string(head) + " " + tail;
 }
+
+/// A row of `pending_members`: a member reference point to store on commit or, when
+/// `destroy`, one stored here to delete on commit.
+struct pending_member {
+  reference_point rp;
+  bool destroy = false;
+};
 
 } // namespace
 
@@ -192,7 +229,7 @@ struct database::impl {
         select_all_rps(db, sql(rp_columns, "ORDER BY rp_key")),
         select_rp_disks(db, "SELECT disk_id, rct_id FROM rp_disks WHERE rp_key = :rp_key"
                             " ORDER BY ordinal"),
-        delete_rp(db, "DELETE FROM reference_points WHERE id = :id RETURNING collection_rp_id"),
+        delete_rp(db, "DELETE FROM reference_points WHERE id = :id"),
         insert_block_map(db, "INSERT INTO block_maps (rp_key, ordinal, path, map)"
                              " VALUES (:rp_key, :ordinal, :path, :map)"),
         select_tracked_disk(db, "SELECT r.id AS rp_id, r.system_name, d.disk_id, d.rct_id,"
@@ -222,16 +259,36 @@ struct database::impl {
                        " consistency, created_at, job_id)"
                        " VALUES (:id, :collection_id, :element_name, :kind, :consistency,"
                        " :created_at, :job_id)"),
-        insert_rpc_member(db, "INSERT INTO rp_collection_members (rpc_key, ordinal, rp_id)"
-                              " VALUES (:rpc_key, :ordinal, :rp_id)"),
+        insert_rpc_member(db, "INSERT INTO rp_collection_members (rpc_key, ordinal, rp_id, node)"
+                              " VALUES (:rpc_key, :ordinal, :rp_id, :node)"),
         select_rpc(db, sql(rpc_columns, "WHERE id = :id")),
         select_rpcs_of_collection(
           db, sql(rpc_columns, "WHERE collection_id = :collection_id ORDER BY rpc_key")),
         select_all_rpcs(db, sql(rpc_columns, "ORDER BY rpc_key")),
-        select_rpc_members(db, "SELECT rp_id FROM rp_collection_members WHERE rpc_key = :rpc_key"
-                               " ORDER BY ordinal"),
+        select_rpc_members(db, "SELECT rp_id, node FROM rp_collection_members"
+                               " WHERE rpc_key = :rpc_key ORDER BY ordinal"),
         delete_rpc(db, "DELETE FROM rp_collections WHERE id = :id"),
         delete_rpc_member_rps(db, "DELETE FROM reference_points WHERE collection_rp_id = :rpc_id"),
+        select_rpc_member_rps(db,
+                              sql(rp_columns, "WHERE collection_rp_id = :rpc_id ORDER BY rp_key")),
+        insert_pending(db, "INSERT INTO pending_members (rp_id, job_id, coordinator, system_name,"
+                           " element_name, kind, consistency, created_at, collection_rp_id,"
+                           " disk_ids, rct_ids, prepared_at, destroy)"
+                           " VALUES (:rp_id, :job_id, :coordinator, :system_name, :element_name,"
+                           " :kind, :consistency, :created_at, :collection_rp_id, :disk_ids,"
+                           " :rct_ids, :prepared_at, :destroy)"),
+        select_pending_of_job(db, sql(pending_columns, "WHERE job_id = :job_id ORDER BY rowid")),
+        select_pending_coordinator(db, "SELECT coordinator FROM pending_members"
+                                       " WHERE job_id = :job_id LIMIT 1"),
+        delete_pending_of_job(db, "DELETE FROM pending_members WHERE job_id = :job_id"),
+        // One coordinator per job (`prepare_member`): the bare column is that one.
+        select_in_doubt_jobs(db, "SELECT job_id, coordinator FROM pending_members"
+                                 " GROUP BY job_id ORDER BY MIN(prepared_at), MIN(rowid)"),
+        count_pending(db, "SELECT count(*) FROM pending_members"),
+        pending_exists(db, "SELECT 1 FROM pending_members WHERE rp_id = :id"),
+        pending_exists_for_job(db, "SELECT 1 FROM pending_members"
+                                   " WHERE rp_id = :id AND job_id = :job_id"),
+        rp_exists(db, "SELECT 1 FROM reference_points WHERE id = :id"),
         system_exists(db, "SELECT 1 FROM systems WHERE name = :name"),
         collection_exists(db, "SELECT 1 FROM collections WHERE id = :id"),
         select_job_phase(db, "SELECT state, status FROM jobs WHERE id = :id"), events(db),
@@ -481,8 +538,9 @@ struct database::impl {
     }
   }
 
-  void write_collection_rp(const collection_reference_point& rpc,
-                           const std::vector<reference_point>& members) {
+  /// Inserts the collection reference point `rpc` with its member list and their nodes
+  /// ("" where `rpc.member_nodes` is shorter), not the member reference points themselves.
+  void write_collection_rp(const collection_reference_point& rpc) {
     {
       use stmt(insert_rpc);
       stmt->bind(":id", rpc.id);
@@ -495,17 +553,115 @@ struct database::impl {
       stmt->exec();
     }
     const std::int64_t rpc_key = db.getLastInsertRowid();
-    std::int64_t ordinal = 0;
-    for (const reference_point& member : members) {
-      {
-        use stmt(insert_rpc_member);
-        stmt->bind(":rpc_key", rpc_key);
-        stmt->bind(":ordinal", ordinal++);
-        stmt->bind(":rp_id", member.id);
-        stmt->exec();
-      }
-      write_reference_point(member, rpc.id);
+    for (std::size_t i = 0; i < rpc.member_ids.size(); ++i) {
+      use stmt(insert_rpc_member);
+      stmt->bind(":rpc_key", rpc_key);
+      bind_int(*stmt, ":ordinal", i);
+      stmt->bind(":rp_id", rpc.member_ids[i]);
+      stmt->bind(":node", i < rpc.member_nodes.size() ? rpc.member_nodes[i] : std::string{});
+      stmt->exec();
     }
+  }
+
+  /// Inserts `rp` as a pending member of job `job_id` coordinated by `coordinator`: one to
+  /// store on commit, or when `destroy` one stored here to delete on commit.
+  void write_pending_member(const std::string& coordinator, const std::string& job_id,
+                            const reference_point& rp, bool destroy) {
+    use stmt(insert_pending);
+    stmt->bind(":rp_id", rp.id);
+    stmt->bind(":job_id", job_id);
+    stmt->bind(":coordinator", coordinator);
+    stmt->bind(":system_name", rp.system_name);
+    stmt->bind(":element_name", rp.element_name);
+    bind_int(*stmt, ":kind", rp.kind);
+    bind_int(*stmt, ":consistency", rp.consistency);
+    bind_int(*stmt, ":created_at", rp.created_at);
+    stmt->bind(":collection_rp_id", rp.collection_rp_id);
+    stmt->bind(":disk_ids", to_json_array(rp.disk_ids));
+    stmt->bind(":rct_ids", to_json_array(rp.rct_ids));
+    bind_int(*stmt, ":prepared_at", protocol::now_us());
+    bind_int(*stmt, ":destroy", destroy);
+    stmt->exec();
+  }
+
+  /// Throws (`what` first) when job `job_id` has pending members of a coordinator other than
+  /// `coordinator`.
+  void check_coordinator(const std::string& what, const std::string& coordinator,
+                         const std::string& job_id) {
+    const auto known = pending_coordinator(job_id);
+    if (known && *known != coordinator)
+      throw store_error(what + ": job '" + job_id + "' is coordinated by node '" + *known +
+                        "', not '" + coordinator + "'");
+  }
+
+  /// Whether reference point `rp_id` is pending for job `job_id`.
+  bool pending_for_job(const std::string& rp_id, const std::string& job_id) {
+    use stmt(pending_exists_for_job);
+    stmt->bind(":id", rp_id);
+    stmt->bind(":job_id", job_id);
+    return stmt->executeStep();
+  }
+
+  /// The member reference points of collection reference point `rpc_id` stored here, oldest
+  /// first.
+  std::vector<reference_point> member_reference_points(const std::string& rpc_id) {
+    std::vector<reference_point> members;
+    use stmt(select_rpc_member_rps);
+    stmt->bind(":rpc_id", rpc_id);
+    while (stmt->executeStep())
+      members.push_back(read_reference_point(*stmt));
+    return members;
+  }
+
+  /// The coordinator of job `job_id` as its pending members name it; none when it has none.
+  std::optional<std::string> pending_coordinator(const std::string& job_id) {
+    use stmt(select_pending_coordinator);
+    stmt->bind(":job_id", job_id);
+    if (!stmt->executeStep())
+      return std::nullopt;
+    return stmt->getColumn(0).getString();
+  }
+
+  /// The pending members of job `job_id`, in the order they were prepared.
+  std::vector<pending_member> pending_members_of(const std::string& job_id) {
+    std::vector<pending_member> members;
+    use stmt(select_pending_of_job);
+    stmt->bind(":job_id", job_id);
+    while (stmt->executeStep())
+      members.push_back(read_pending_member(*stmt));
+    return members;
+  }
+
+  /// Deletes reference point `id` with its disks and fingerprint maps; answers it as it was
+  /// (without its maps), none when there is none.
+  std::optional<reference_point> delete_reference_point(const std::string& id) {
+    auto rp = find_reference_point(id);
+    if (rp) {
+      use stmt(delete_rp);
+      stmt->bind(":id", id);
+      stmt->exec();
+    }
+    return rp;
+  }
+
+  /// Stores the pending member `member` of job `job_id`, with its event.
+  void create_member(const reference_point& member, const std::string& job_id) {
+    write_reference_point(member, member.collection_rp_id);
+    emit(protocol::reference_point_event(protocol::event_types::rp_created, member, job_id));
+  }
+
+  /// Deletes member reference point `id` for job `job_id`, with its event; nothing when it is
+  /// gone already.
+  void delete_member(const std::string& id, const std::string& job_id) {
+    if (const auto member = delete_reference_point(id))
+      emit(protocol::reference_point_event(protocol::event_types::rp_deleted, *member, job_id));
+  }
+
+  /// Deletes the pending members of job `job_id`; answers how many.
+  std::size_t delete_pending_members(const std::string& job_id) {
+    use stmt(delete_pending_of_job);
+    stmt->bind(":job_id", job_id);
+    return static_cast<std::size_t>(stmt->exec());
   }
 
   void write_collection(const collection_info& collection) {
@@ -594,11 +750,11 @@ struct database::impl {
     return job;
   }
 
-  /// The reference point in the current row of `stmt` (an `rp_columns` query), with its
-  /// disk and RCT ids.
-  reference_point read_reference_point(const SQLite::Statement& stmt) {
+  /// The columns a stored and a pending reference point share, from the current row of
+  /// `stmt` (its id in `id_column`).
+  static reference_point read_rp_columns(const SQLite::Statement& stmt, const char* id_column) {
     reference_point rp;
-    rp.id = stmt.getColumn("id").getString();
+    rp.id = stmt.getColumn(id_column).getString();
     rp.system_name = stmt.getColumn("system_name").getString();
     rp.element_name = stmt.getColumn("element_name").getString();
     rp.kind = from_column<protocol::rp_kind>(stmt.getColumn("kind"));
@@ -606,6 +762,13 @@ struct database::impl {
     rp.created_at = stmt.getColumn("created_at").getInt64();
     rp.job_id = stmt.getColumn("job_id").getString();
     rp.collection_rp_id = optional_text(stmt.getColumn("collection_rp_id"));
+    return rp;
+  }
+
+  /// The reference point in the current row of `stmt` (an `rp_columns` query), with its
+  /// disk and RCT ids.
+  reference_point read_reference_point(const SQLite::Statement& stmt) {
+    auto rp = read_rp_columns(stmt, "id");
     use disks(select_rp_disks);
     disks->bind(":rp_key", stmt.getColumn("rp_key").getInt64());
     while (disks->executeStep()) {
@@ -617,6 +780,15 @@ struct database::impl {
       }
     }
     return rp;
+  }
+
+  /// The pending member in the current row of `stmt` (a `pending_columns` query); its
+  /// `job_id` is the pending job's.
+  static pending_member read_pending_member(const SQLite::Statement& stmt) {
+    auto rp = read_rp_columns(stmt, "rp_id");
+    rp.disk_ids = from_json_array(stmt.getColumn("disk_ids").getString());
+    rp.rct_ids = from_json_array(stmt.getColumn("rct_ids").getString());
+    return {std::move(rp), from_column<bool>(stmt.getColumn("destroy"))};
   }
 
   /// The collection in the current row of `stmt` (a `collection_columns` query), with its
@@ -635,7 +807,7 @@ struct database::impl {
   }
 
   /// The collection reference point in the current row of `stmt` (an `rpc_columns`
-  /// query), with its member ids.
+  /// query), with its member ids and, when some member is on another node, their nodes.
   collection_reference_point read_collection_rp(const SQLite::Statement& stmt) {
     collection_reference_point rpc;
     rpc.id = stmt.getColumn("id").getString();
@@ -649,7 +821,10 @@ struct database::impl {
     members->bind(":rpc_key", stmt.getColumn("rpc_key").getInt64());
     while (members->executeStep()) {
       rpc.member_ids.push_back(members->getColumn("rp_id").getString());
+      rpc.member_nodes.push_back(members->getColumn("node").getString());
     }
+    if (std::ranges::all_of(rpc.member_nodes, &std::string::empty))
+      rpc.member_nodes.clear(); // every member is here
     return rpc;
   }
 
@@ -711,6 +886,17 @@ struct database::impl {
   SQLite::Statement select_rpc_members;
   SQLite::Statement delete_rpc;
   SQLite::Statement delete_rpc_member_rps;
+  SQLite::Statement select_rpc_member_rps;
+
+  SQLite::Statement insert_pending;
+  SQLite::Statement select_pending_of_job;
+  SQLite::Statement select_pending_coordinator;
+  SQLite::Statement delete_pending_of_job;
+  SQLite::Statement select_in_doubt_jobs;
+  SQLite::Statement count_pending;
+  SQLite::Statement pending_exists;
+  SQLite::Statement pending_exists_for_job;
+  SQLite::Statement rp_exists;
 
   SQLite::Statement system_exists;
   SQLite::Statement collection_exists;
@@ -828,15 +1014,17 @@ bool database::complete_collection_job(const job_record& job, const collection_r
                                        const std::vector<reference_point>& members) {
   try {
     impl::savepoint sp(*impl_);
-    impl_->write_collection_rp(rpc, members);
+    // As stored: the member list of `rpc`, else the given members in order.
+    auto stored = rpc;
+    if (stored.member_ids.empty())
+      std::ranges::transform(members, std::back_inserter(stored.member_ids), &reference_point::id);
+    impl_->write_collection_rp(stored);
+    for (const auto& member : members)
+      impl_->write_reference_point(member, rpc.id);
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the collection reference point back
     }
-    // As stored: members in the given order, each pointing at `rpc`.
-    auto stored = rpc;
-    stored.member_ids.clear();
     for (auto member : members) {
-      stored.member_ids.push_back(member.id);
       member.collection_rp_id = rpc.id;
       impl_->emit(
         protocol::reference_point_event(protocol::event_types::rp_created, member, job.id));
@@ -854,19 +1042,13 @@ bool database::complete_collection_job(const job_record& job, const collection_r
 bool database::destroy_reference_point_job(const job_record& job, const std::string& rp_id) {
   try {
     impl::savepoint sp(*impl_);
-    const auto rp = impl_->find_reference_point(rp_id);
-    {
-      use stmt(impl_->delete_rp);
-      stmt->bind(":id", rp_id);
-      if (!stmt->executeStep()) {
-        return false;
-      }
-      const std::string owner = optional_text(stmt->getColumn(0));
-      if (!owner.empty()) {
-        throw store_error("cannot destroy reference point '" + rp_id +
-                          "': it belongs to collection reference point '" + owner + "'");
-      }
-    }
+    const auto rp = impl_->delete_reference_point(rp_id);
+    if (!rp)
+      return false;
+    if (!rp->collection_rp_id.empty())
+      throw store_error("cannot destroy reference point '" + rp_id +
+                        "': it belongs to collection reference point '" + rp->collection_rp_id +
+                        "'");
     if (!impl_->write_job_update(job)) {
       return false; // the savepoint takes the reference point back
     }
@@ -947,6 +1129,74 @@ bool database::delete_collection(const std::string& id) {
     return true;
   } catch (const SQLite::Exception& e) {
     fail("cannot delete collection '" + id + "'", e);
+  }
+}
+
+void database::prepare_member(const std::string& coordinator, const reference_point& rp) {
+  const std::string what = "cannot prepare member reference point '" + rp.id + "'";
+  if (!rp.block_maps.empty())
+    throw store_error(what + ": a pending member has no fingerprint map");
+  if (rp.collection_rp_id.empty())
+    throw store_error(what + ": it names no collection reference point");
+  try {
+    impl::savepoint sp(*impl_);
+    if (impl_->exists(impl_->pending_exists, ":id", rp.id) ||
+        impl_->exists(impl_->rp_exists, ":id", rp.id)) {
+      sp.release();
+      return; // prepared before (and maybe committed since)
+    }
+    impl_->check_coordinator(what, coordinator, rp.job_id);
+    impl_->write_pending_member(coordinator, rp.job_id, rp, false);
+    sp.release();
+  } catch (const SQLite::Exception& e) {
+    fail(what, e);
+  }
+}
+
+std::size_t database::prepare_member_destroy(const std::string& coordinator,
+                                             const std::string& job_id, const std::string& rpc_id) {
+  const std::string what =
+    "cannot prepare destroying the members of collection reference point '" + rpc_id + "'";
+  try {
+    impl::savepoint sp(*impl_);
+    impl_->check_coordinator(what, coordinator, job_id);
+    const auto members = impl_->member_reference_points(rpc_id);
+    for (const auto& member : members)
+      if (!impl_->pending_for_job(member.id, job_id)) // else prepared before
+        impl_->write_pending_member(coordinator, job_id, member, true);
+    sp.release();
+    return members.size();
+  } catch (const SQLite::Exception& e) {
+    fail(what, e);
+  }
+}
+
+std::size_t database::commit_member(const std::string& job_id) {
+  try {
+    impl::savepoint sp(*impl_);
+    const auto members = impl_->pending_members_of(job_id);
+    for (const auto& [member, destroy] : members) {
+      if (destroy)
+        impl_->delete_member(member.id, job_id);
+      else
+        impl_->create_member(member, job_id);
+    }
+    impl_->delete_pending_members(job_id);
+    sp.release();
+    return members.size();
+  } catch (const SQLite::Exception& e) {
+    fail("cannot commit the pending members of job '" + job_id + "'", e);
+  }
+}
+
+std::size_t database::abort_member(const std::string& job_id) {
+  try {
+    impl::savepoint sp(*impl_);
+    const auto aborted = impl_->delete_pending_members(job_id);
+    sp.release();
+    return aborted;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot abort the pending members of job '" + job_id + "'", e);
   }
 }
 
@@ -1206,6 +1456,28 @@ std::vector<job_state_count> database::count_jobs_by_state() {
     return counts;
   } catch (const SQLite::Exception& e) {
     fail("cannot count jobs", e);
+  }
+}
+
+std::vector<in_doubt_job> database::in_doubt_jobs() {
+  try {
+    std::vector<in_doubt_job> jobs;
+    use stmt(impl_->select_in_doubt_jobs);
+    while (stmt->executeStep())
+      jobs.push_back({stmt->getColumn(0).getString(), stmt->getColumn(1).getString()});
+    return jobs;
+  } catch (const SQLite::Exception& e) {
+    fail("cannot list in-doubt jobs", e);
+  }
+}
+
+std::uint64_t database::count_pending_members() {
+  try {
+    use stmt(impl_->count_pending);
+    stmt->executeStep();
+    return from_column<std::uint64_t>(stmt->getColumn(0));
+  } catch (const SQLite::Exception& e) {
+    fail("cannot count pending members", e);
   }
 }
 

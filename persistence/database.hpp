@@ -24,7 +24,9 @@
 /// `job.created`; a job update `job.state` when state or status changed, else
 /// `job.progress`; a completion the created reference points (members, then the collection
 /// reference point), `job.affected` and `job.state`; a destruction the deleted ones and
-/// `job.state`; a collection deletion `collection.deleted`. Purging jobs is not an event.
+/// `job.state`; a collection deletion `collection.deleted`; a commit of pending members
+/// their `referencePoint.created` and `referencePoint.deleted`. Purging jobs, preparing and
+/// aborting pending members are not events.
 ///
 /// Job removal (DESIGN §4): a finished job's removal time is `finished_at` plus
 /// `time_before_removal_s`. From then on `list_jobs` hides it, though `get_job` still reads
@@ -125,11 +127,12 @@ public:
   bool complete_job(const protocol::job_record& job, const protocol::reference_point& rp);
 
   /// Inserts the collection reference point `rpc` and its `members` and updates `job` as
-  /// `update_job` does, atomically. The stored member list is the ids of `members` in the
-  /// given order (`rpc.member_ids` is not read: callers pass members by ascending system
-  /// name), and each member is stored with `collection_rp_id = rpc.id` whatever it holds.
-  /// Answers false, writing nothing, when no job has that id; throws (writing nothing)
-  /// when `rpc.id` or a member's id is already taken.
+  /// `update_job` does, atomically. The stored member list is `rpc.member_ids` in its order
+  /// (it may name members stored on other cluster nodes, as `rpc.member_nodes` tells); when
+  /// it is empty, the ids of `members` in the given order. Only `members` are stored as reference
+  /// points, each with `collection_rp_id = rpc.id` whatever it holds. Answers false, writing
+  /// nothing, when no job has that id; throws (writing nothing) when `rpc.id` or a member's id is
+  /// already taken.
   bool complete_collection_job(const protocol::job_record& job,
                                const protocol::collection_reference_point& rpc,
                                const std::vector<protocol::reference_point>& members);
@@ -154,6 +157,38 @@ public:
   /// Its collection reference points stay (they outlive it, as reference points outlive
   /// their system).
   bool delete_collection(const std::string& id);
+
+  /// Records `rp` as a pending member of collection reference point `rp.collection_rp_id`
+  /// for job `rp.job_id`, which runs on cluster node `coordinator` (DESIGN §8, prepare
+  /// phase). A pending member is durable but no read of reference points sees it until
+  /// `commit_member`. Changes nothing when `rp.id` is already pending or stored. Throws
+  /// (writing nothing) when `rp` has fingerprint maps or no `collection_rp_id`, or when the
+  /// job already has pending members of another coordinator. Stores no event.
+  void prepare_member(const std::string& coordinator, const protocol::reference_point& rp);
+
+  /// Records, for job `job_id` of cluster node `coordinator` (DESIGN §8, prepare phase of a
+  /// destroy), a pending destroy of every reference point stored here that is a member of
+  /// collection reference point `rpc_id`. They stay visible to every read until
+  /// `commit_member`. Those already pending for that job are left as they are. Answers how
+  /// many reference points it covers (0: none is stored here). Throws (writing nothing) when
+  /// the job already has pending members of another coordinator. Stores no event.
+  std::size_t prepare_member_destroy(const std::string& coordinator, const std::string& job_id,
+                                     const std::string& rpc_id);
+
+  /// Applies every pending member of job `job_id`, in the order they were prepared, and
+  /// forgets them. A member to create is stored as a reference point, as
+  /// `complete_collection_job` stores members (but not their collection reference point,
+  /// which lives on the coordinator), with its `referencePoint.created` event; a member to
+  /// destroy is deleted with its disks and fingerprint maps, as `destroy_collection_rp_job`
+  /// deletes members, with its `referencePoint.deleted` event (nothing when it is gone
+  /// already). Answers how many pending members it applied; 0, writing nothing, when the
+  /// job has none (unknown, already committed or aborted). Throws (writing nothing) when the
+  /// id of a member to create is already taken.
+  std::size_t commit_member(const std::string& job_id);
+
+  /// Forgets the pending members of job `job_id` (to create and to destroy: those to
+  /// destroy stay stored); answers how many (0 when none). Stores no event.
+  std::size_t abort_member(const std::string& job_id);
 
   /// Deletes the finished jobs (with their affected elements) whose removal time lies at
   /// least `protocol::gone_window_us` before `cutoff`; answers how many. Unfinished jobs
@@ -233,6 +268,13 @@ public:
   /// of events carries it (`event_page::source`), so that a copier can tell a node given a
   /// new database, which numbers its events anew.
   const std::string& identity() const;
+
+  /// Every job with pending members (`prepare_member`, `prepare_member_destroy`), once
+  /// each, the one whose first member was prepared first, first.
+  std::vector<in_doubt_job> in_doubt_jobs();
+
+  /// How many pending members (to create and to destroy) are stored.
+  std::uint64_t count_pending_members();
 
   std::optional<protocol::collection_info> get_collection(const std::string& id);
 

@@ -1,6 +1,7 @@
 #pragma once
-/// Queries over the stored events (`database::event_bounds`, `database::list_events`) and
-/// their CAF `inspect` overloads (they travel to and from the query actor).
+/// Queries over the stored events (`database::event_bounds`, `database::list_events`), the
+/// in-doubt jobs of cluster collections (`database::in_doubt_jobs`), and their CAF `inspect`
+/// overloads (they travel to and from the query actor).
 
 #include "protocol/event.hpp"
 
@@ -68,6 +69,19 @@ struct event_source {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, event_source& x) {
   return f(caf::meta::type_name("refpoint::event_source"), x.upto, x.source);
+}
+
+/// A job of another cluster node (the coordinator) for which this node holds pending member
+/// reference points and awaits the decision (`database::in_doubt_jobs`).
+struct in_doubt_job {
+  std::string job_id;
+  std::string coordinator; ///< the node whose job it is
+  friend bool operator==(const in_doubt_job&, const in_doubt_job&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, in_doubt_job& x) {
+  return f(caf::meta::type_name("refpoint::in_doubt_job"), x.job_id, x.coordinator);
 }
 
 } // namespace refpoint::persistence

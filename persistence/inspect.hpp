@@ -87,7 +87,8 @@ typename Inspector::result_type inspect(Inspector& f, collection_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, collection_reference_point& x) {
   return f(caf::meta::type_name("refpoint::collection_reference_point"), x.id, x.collection_id,
-           x.element_name, x.kind, x.consistency, x.member_ids, x.created_at, x.job_id);
+           x.element_name, x.kind, x.consistency, x.member_ids, x.created_at, x.job_id,
+           x.member_nodes);
 }
 
 } // namespace refpoint::protocol

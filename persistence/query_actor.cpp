@@ -110,6 +110,15 @@ query_actor::behavior_type query(query_pointer self, database db) {
       return guarded(
         [&]() -> caf::result<event_source> { return self->state.db->copied_events_of(origin); });
     },
+    [self](in_doubt_atom) -> caf::result<std::vector<in_doubt_job>> {
+      return guarded([&]() -> caf::result<std::vector<in_doubt_job>> {
+        return self->state.db->in_doubt_jobs();
+      });
+    },
+    [self](pending_count_atom) -> caf::result<std::uint64_t> {
+      return guarded(
+        [&]() -> caf::result<std::uint64_t> { return self->state.db->count_pending_members(); });
+    },
   };
 }
 

@@ -188,6 +188,38 @@ CREATE TABLE store_identity (
 );
 INSERT INTO store_identity (singleton, id) VALUES (1, lower(hex(randomblob(16))));
 )sql",
+  // 6: collections spanning cluster nodes: where each member is, and pending members.
+  R"sql(
+-- The cluster node holding the member reference point; '' for this node.
+ALTER TABLE rp_collection_members ADD COLUMN node TEXT NOT NULL DEFAULT '';
+
+-- The prepare phase of a collection spanning cluster nodes (DESIGN §8): this node is a
+-- participant and holds, durably but invisible to every read of reference points, the
+-- member reference points it took for job `job_id` coordinated by node `coordinator`,
+-- until that node's decision commits them (into reference_points) or aborts them. The
+-- coordinator records only commits: no decision recorded there means abort.
+-- disk_ids and rct_ids are JSON arrays of strings; a pending member has no fingerprint map.
+-- destroy = 1: the row stands for member reference point `rp_id`, stored here and still
+-- visible, that job `job_id` destroys on commit (the other columns are a copy of it; two
+-- jobs may have the same one pending).
+CREATE TABLE pending_members (
+  rp_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  coordinator TEXT NOT NULL,
+  system_name TEXT NOT NULL,
+  element_name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  consistency INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  collection_rp_id TEXT NOT NULL,
+  disk_ids TEXT NOT NULL,
+  rct_ids TEXT NOT NULL,
+  prepared_at INTEGER NOT NULL,
+  destroy INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (rp_id, job_id)
+);
+CREATE INDEX pending_members_by_job ON pending_members (job_id);
+)sql",
 };
 
 } // namespace

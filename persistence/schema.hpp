@@ -13,7 +13,9 @@
 /// NULL when empty; the key is UNIQUE), `collections` (`coll_key` rowid, `id` UNIQUE;
 /// + `collection_members` by system name) and `rp_collections` (`rpc_key` rowid, `id`
 /// UNIQUE; + `rp_collection_members`, ordered). Version 3 adds `events` (`seq` is the
-/// event cursor, AUTOINCREMENT so that it is never reused).
+/// event cursor, AUTOINCREMENT so that it is never reused). Version 6 adds
+/// `pending_members` (member reference points prepared for another node's collection job,
+/// to create or to destroy) and the node of each `rp_collection_members` row.
 ///
 /// Thread safety: these functions use the given connection only; call them from the
 /// thread that owns it.
@@ -27,7 +29,7 @@ class Database;
 namespace refpoint::persistence {
 
 /// The schema version this build reads and writes.
-inline constexpr int current_schema_version = 5;
+inline constexpr int current_schema_version = 6;
 
 /// The file's `PRAGMA user_version`. Throws `SQLite::Exception` (e.g. "file is not a
 /// database").

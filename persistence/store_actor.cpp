@@ -172,10 +172,62 @@ struct import_events_write {
   void answer() { promise.deliver(upto); }
 };
 
-using staged_write = std::variant<put_system_write, insert_job_write, update_job_write,
-                                  complete_job_write, complete_collection_job_write,
-                                  destroy_rp_job_write, destroy_rpc_job_write, put_collection_write,
-                                  delete_collection_write, purge_jobs_write, import_events_write>;
+struct prepare_member_write {
+  std::string coordinator;
+  protocol::reference_point rp;
+  caf::typed_response_promise<ack_atom> promise;
+
+  caf::error apply(database& db) {
+    db.prepare_member(coordinator, rp);
+    return {};
+  }
+  void answer() { promise.deliver(ack_atom::value); }
+};
+
+struct prepare_destroy_write {
+  std::string coordinator;
+  std::string job_id;
+  std::string rpc_id;
+  caf::typed_response_promise<std::uint64_t> promise;
+  std::uint64_t covered = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    covered = db.prepare_member_destroy(coordinator, job_id, rpc_id);
+    return {};
+  }
+  void answer() { promise.deliver(covered); }
+};
+
+struct commit_member_write {
+  std::string job_id;
+  caf::typed_response_promise<std::uint64_t> promise;
+  std::uint64_t committed = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    committed = db.commit_member(job_id);
+    return {};
+  }
+  void answer() { promise.deliver(committed); }
+};
+
+struct abort_member_write {
+  std::string job_id;
+  caf::typed_response_promise<std::uint64_t> promise;
+  std::uint64_t aborted = 0; ///< set by `apply`
+
+  caf::error apply(database& db) {
+    aborted = db.abort_member(job_id);
+    return {};
+  }
+  void answer() { promise.deliver(aborted); }
+};
+
+using staged_write =
+  std::variant<put_system_write, insert_job_write, update_job_write, complete_job_write,
+               complete_collection_job_write, destroy_rp_job_write, destroy_rpc_job_write,
+               put_collection_write, delete_collection_write, purge_jobs_write, import_events_write,
+               prepare_member_write, prepare_destroy_write, commit_member_write,
+               abort_member_write>;
 
 struct store_state {
   std::optional<database> db;       ///< set once at spawn; optional only because CAF
@@ -332,6 +384,29 @@ store_impl::behavior_type store(store_pointer self, database db, store_events ev
       auto promise = self->make_response_promise<std::int64_t>();
       stage(self,
             import_events_write{std::move(origin), std::move(source), std::move(copied), promise});
+      return promise;
+    },
+    [self](prepare_member_atom, std::string& coordinator,
+           protocol::reference_point& rp) -> caf::result<ack_atom> {
+      auto promise = self->make_response_promise<ack_atom>();
+      stage(self, prepare_member_write{std::move(coordinator), std::move(rp), promise});
+      return promise;
+    },
+    [self](prepare_destroy_atom, std::string& coordinator, std::string& job_id,
+           std::string& rpc_id) -> caf::result<std::uint64_t> {
+      auto promise = self->make_response_promise<std::uint64_t>();
+      stage(self, prepare_destroy_write{std::move(coordinator), std::move(job_id),
+                                        std::move(rpc_id), promise});
+      return promise;
+    },
+    [self](commit_member_atom, std::string& job_id) -> caf::result<std::uint64_t> {
+      auto promise = self->make_response_promise<std::uint64_t>();
+      stage(self, commit_member_write{std::move(job_id), promise});
+      return promise;
+    },
+    [self](abort_member_atom, std::string& job_id) -> caf::result<std::uint64_t> {
+      auto promise = self->make_response_promise<std::uint64_t>();
+      stage(self, abort_member_write{std::move(job_id), promise});
       return promise;
     },
     [self](stats_atom) -> store_stats { return self->state.stats; },

@@ -62,6 +62,12 @@ using event_bounds_atom = caf::atom_constant<caf::atom("evbounds")>;
 using find_tracked_disk_atom = caf::atom_constant<caf::atom("findrct")>;
 using import_events_atom = caf::atom_constant<caf::atom("importev")>;
 using event_source_atom = caf::atom_constant<caf::atom("evsource")>;
+using prepare_member_atom = caf::atom_constant<caf::atom("mprepare")>;
+using prepare_destroy_atom = caf::atom_constant<caf::atom("mprepdel")>;
+using commit_member_atom = caf::atom_constant<caf::atom("mcommit")>;
+using abort_member_atom = caf::atom_constant<caf::atom("mabort")>;
+using in_doubt_atom = caf::atom_constant<caf::atom("indoubt")>;
+using pending_count_atom = caf::atom_constant<caf::atom("npending")>;
 
 /// Store failures, as `caf::error` values (category atom "store").
 enum class store_errc : std::uint8_t {
@@ -161,9 +167,10 @@ using store_actor = caf::typed_actor<
   /// with its affected element). Neither is visible without the other.
   caf::replies_to<complete_job_atom, protocol::job_record,
                   protocol::reference_point>::with<ack_atom>,
-  /// In one transaction: inserts the collection reference point, its member reference
-  /// points (as `database::complete_collection_job`) and updates the job. `not_found` for
-  /// an unknown job; `write_failed` when an id is taken (nothing of it is stored).
+  /// In one transaction: inserts the collection reference point (its member list is its
+  /// `member_ids`, else the ids of the given members), the given member reference points
+  /// (as `database::complete_collection_job`) and updates the job. `not_found` for an
+  /// unknown job; `write_failed` when an id is taken (nothing of it is stored).
   caf::replies_to<complete_collection_job_atom, protocol::job_record,
                   protocol::collection_reference_point,
                   std::vector<protocol::reference_point>>::with<ack_atom>,
@@ -186,6 +193,25 @@ using store_actor = caf::typed_actor<
   /// answers the newest of its sequences copied. They are published as this node's own.
   caf::replies_to<import_events_atom, std::string, std::string,
                   std::vector<protocol::event_record>>::with<std::int64_t>,
+  /// Records a member reference point, pending, for the job (`rp.job_id`) of the named
+  /// coordinator node (`database::prepare_member`); a repeat changes nothing.
+  /// `write_failed` when it has fingerprint maps or no collection reference point id.
+  caf::replies_to<prepare_member_atom, std::string /*coordinator*/,
+                  protocol::reference_point>::with<ack_atom>,
+  /// Records, pending for the job of the named coordinator node, the destroy of every
+  /// member reference point stored here of the named collection reference point
+  /// (`database::prepare_member_destroy`); they stay visible until the commit. Answers how
+  /// many it covers (0: none is here); a repeat changes nothing. `write_failed` when the job
+  /// has pending members of another coordinator.
+  caf::replies_to<prepare_destroy_atom, std::string /*coordinator*/, std::string /*job id*/,
+                  std::string /*rpc id*/>::with<std::uint64_t>,
+  /// Applies the pending members of a job (by id): stores those to create as reference
+  /// points and deletes those to destroy (`database::commit_member`); answers how many, 0
+  /// when it has none.
+  caf::replies_to<commit_member_atom, std::string /*job id*/>::with<std::uint64_t>,
+  /// Forgets the pending members of a job (by id), to create and to destroy
+  /// (`database::abort_member`); answers how many, 0 when it has none.
+  caf::replies_to<abort_member_atom, std::string /*job id*/>::with<std::uint64_t>,
   /// Counters for tests and metrics; answered at once, never batched.
   caf::replies_to<stats_atom>::with<store_stats>>;
 
@@ -215,6 +241,11 @@ using query_actor = caf::typed_actor<
   /// Oldest and newest stored event (`database::get_event_bounds`).
   caf::replies_to<event_bounds_atom>::with<event_bounds>,
   /// What was copied here of a cluster node's events (`database::copied_events_of`).
-  caf::replies_to<event_source_atom, std::string>::with<event_source>>;
+  caf::replies_to<event_source_atom, std::string>::with<event_source>,
+  /// Jobs of other nodes with pending members here, oldest prepared first
+  /// (`database::in_doubt_jobs`).
+  caf::replies_to<in_doubt_atom>::with<std::vector<in_doubt_job>>,
+  /// How many pending members are stored (`database::count_pending_members`).
+  caf::replies_to<pending_count_atom>::with<std::uint64_t>>;
 
 } // namespace refpoint::persistence

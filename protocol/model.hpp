@@ -84,6 +84,10 @@ struct collection_reference_point {
   rp_kind kind = rp_kind::rct;
   consistency_level consistency = consistency_level::application;
   std::vector<std::string> member_ids; ///< member reference point ids, by ascending system name
+  /// Parallel to `member_ids`: the cluster node holding each member reference point (""
+  /// = this node). Empty when every member is on this node (the canonical form: reads
+  /// answer it empty unless some member is elsewhere).
+  std::vector<std::string> member_nodes;
   timestamp_us created_at = 0;
   std::string job_id; ///< the job that created it
   friend bool operator==(const collection_reference_point&,

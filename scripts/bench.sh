@@ -16,11 +16,15 @@
 #   forward  GET /api/v1/systems/{name} req/s through a peer (relayed to the owner over the
 #            cluster link) vs on the owner itself (goal >= 0.25), and the mean latency one
 #            client sees both ways: the forwarding overhead per request
+#   collection  one client's latency (POST until the job reads completed) of a collection
+#            reference point of three machines (zero-size sim disks), every member on one node
+#            vs one member on each of three nodes (two-phase commit over the cluster links)
 # Server and load generator alternate (two rounds each, best kept): ratios matter.
 # Takes about 5 minutes, 2.5 of them to seed the 1M-jobs database (only once when
 # BENCH_RESTART_DB names a file to keep).
 # Env: BENCH_FIGURES (default "get post store ws memory restart fingerprint changes"),
 #      BENCH_SECONDS (GET, default 10), BENCH_POST_SECONDS (default 5),
+#      BENCH_COLLECTION_JOBS (default 50: collection jobs timed each way),
 #      BENCH_WS_SECONDS (default 5), BENCH_FORWARD_SECONDS (default 5), BENCH_WS_CLIENTS (default 1000),
 #      BENCH_WS_POST_DELAY_MS (default 20: the pace of the jobs that make the events),
 #      BENCH_WS_LATENCY_DELAY_MS (default 100: that pace for the latency below saturation),
@@ -34,7 +38,8 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   "$root/scripts/build.sh" >/dev/null
 fi
 bin="${REFPOINT_BUILD_DIR:-$root/build}/bin"
-figures=" ${BENCH_FIGURES:-get post store ws memory restart fingerprint changes forward} "
+figures=" ${BENCH_FIGURES:-get post store ws memory restart fingerprint changes forward collection} "
+collection_jobs="${BENCH_COLLECTION_JOBS:-50}"
 get_seconds="${BENCH_SECONDS:-10}"
 post_seconds="${BENCH_POST_SECONDS:-5}"
 ws_seconds="${BENCH_WS_SECONDS:-5}"
@@ -484,6 +489,62 @@ if wants forward; then
   done
 fi
 
+# -- collections across nodes: the two-phase commit's cost -------------------------------
+coll_one=""
+coll_three=""
+system_on() { # system_on URL: registers a system with one zero-size sim disk; prints its name
+  curl -sf -X POST -H 'Content-Type: application/json' "$1/api/v1/systems" \
+    -d '{"elementName":"bench","disks":[{"id":"d0","sizeBytes":0}]}' | json_field name
+}
+# collection_latency URL NAME...: a collection of the systems named, homed at URL; runs
+# $collection_jobs RCT jobs one after another from one client and prints its latency line
+# (POST until the job reads completed).
+collection_latency() {
+  local url="$1"
+  shift
+  local members
+  members="$(printf '"%s",' "$@")"
+  local coll
+  coll="$(curl -sf -X POST -H 'Content-Type: application/json' "$url/api/v1/collections" \
+    -d "{\"elementName\":\"bench\",\"members\":[${members%,}]}" | json_field id)"
+  local hostport="${url#http://}"
+  "$bin/bench_collection_latency" "${hostport%:*}" "${hostport##*:}" "$coll" "$collection_jobs"
+}
+if wants collection; then
+  echo "bench: collection figure ($collection_jobs jobs each way)" >&2
+  start_refpointd
+  coll_one="$(collection_latency "$server_url" "$(system_on "$server_url")" \
+    "$(system_on "$server_url")" "$(system_on "$server_url")")"
+  stop_server
+  rm -f "$work"/node-*.db*
+  node_urls=()
+  node_pids=()
+  first_peer=""
+  for n in a b c; do
+    peer_flags=()
+    [ -n "$first_peer" ] && peer_flags=(--peer "$first_peer")
+    start_server "node-$n" "$bin/refpointd" --config "$work/refpointd.toml" \
+      --listen 127.0.0.1:0 --db "$work/node-$n.db" --node "$n" --cluster-listen 127.0.0.1:0 \
+      "${peer_flags[@]}"
+    [ -z "$first_peer" ] && first_peer="$(grep -o 'cluster listening on [0-9.]*:[0-9]*' \
+      "$work/node-$n.out" | awk '{print $4}')"
+    node_urls+=("$server_url")
+    node_pids+=("$server_pid")
+  done
+  for _ in $(seq 100); do # until every node sees the other two
+    [ "$(curl -sf "${node_urls[0]}/api/v1/cluster" | grep -o '"alive":true' | wc -l)" = 3 ] &&
+      [ "$(curl -sf "${node_urls[2]}/api/v1/cluster" | grep -o '"alive":true' | wc -l)" = 3 ] &&
+      break
+    sleep 0.1
+  done
+  coll_three="$(collection_latency "${node_urls[0]}" "$(system_on "${node_urls[0]}")" \
+    "$(system_on "${node_urls[1]}")" "$(system_on "${node_urls[2]}")")"
+  for pid in "${node_pids[@]}"; do
+    server_pid="$pid"
+    stop_server
+  done
+fi
+
 # -- table -------------------------------------------------------------------------------
 header() {
   printf '| %-48s | %9s | %9s | %5s | %7s | %-4s |\n' figure refpoint baseline ratio goal met?
@@ -548,7 +609,12 @@ if wants forward; then
   echo "forward: one client's mean latency $fwd_owner_us us on the owner, $fwd_relayed_us us" \
     "through a peer: $((fwd_relayed_us - fwd_owner_us)) us of forwarding per request"
 fi
+if wants collection; then
+  echo
+  echo "collection: one client's latency of a 3-member collection reference point (POST to" \
+    "completed), members on one node: $coll_one; one member on each of three nodes: $coll_three"
+fi
 if wants memory; then
-  wants ws || wants forward || echo
+  wants ws || wants forward || wants collection || echo
   echo "memory: $mem_per_machine bytes per machine ((RSS - RSS of an empty refpointd) / $machines)"
 fi

@@ -3,7 +3,6 @@
 #include "protocol/destroy_call.hpp"
 #include "protocol/job_query.hpp"
 #include "web/actor_call.hpp"
-#include "web/member_homes.hpp"
 #include "web/placement.hpp"
 
 #include <boost/json/parse.hpp>
@@ -535,22 +534,7 @@ void route_in_cluster(const exchange_ptr& ex, local_route local) {
                        "node");
   if (!ctx.clustered)
     return local(ex);
-  if (!adds_members(*ex))
-    return route_placed(ex, local, std::move(where));
-  if (where.how != kind::owner) {
-    // A new collection: its home is the node named in the body, or this one.
-    auto home = where.how == kind::node ? where.key : ctx.node_name;
-    return check_member_homes(ex, home, [ex, local, where] { route_placed(ex, local, where); });
-  }
-  // A collection's new member: compared with the collection's home, once that is known.
-  call_actor(
-    ex->ctx->system, ex->ctx->cluster, ex->ctx->method_timeout,
-    [ex, local, where](std::string& node) {
-      auto home = node.empty() ? ex->ctx->node_name : node;
-      check_member_homes(ex, home, [ex, local, where] { route_placed(ex, local, where); });
-    },
-    [ex](caf::error& err) { answer_unreachable(ex, actors::describe(err).message); },
-    actors::locate_atom::value, where.owned, where.key);
+  route_placed(ex, local, std::move(where));
 }
 
 } // namespace refpoint::web

@@ -85,8 +85,9 @@ std::string encode_unsafe_bytes(std::string_view target) {
   return out;
 }
 
-/// `/metrics`: the request counters plus the store's counters, the job counts and the
-/// cluster's links, asked of the store, query and node actors one after the other.
+/// `/metrics`: the request counters plus the store's counters, the job counts, the
+/// cluster's links and the pending collection members, asked of the store, query and node
+/// actors one after the other.
 void serve_metrics(const exchange_ptr& ex) {
   if (ex->req.method() != http::verb::get)
     return ex->problem(http::status::method_not_allowed, "/metrics answers GET only");
@@ -103,14 +104,21 @@ void serve_metrics(const exchange_ptr& ex) {
                 self
                   ->request(ex->ctx->cluster, ex->ctx->method_timeout, actors::members_atom::value)
                   .then(
-                    [ex, stats, jobs](std::vector<actors::member_view>& members) {
-                      http_response res{http::status::ok, ex->meta.version};
-                      res.set(http::field::content_type, exposition_content_type);
-                      res.keep_alive(ex->meta.keep_alive);
-                      res.body() = render_metrics(*ex->ctx->metrics, stats, jobs,
-                                                  ex->ctx->events->stats(), members);
-                      res.prepare_payload();
-                      ex->reply(std::move(res));
+                    [self, ex, stats, jobs, fail](std::vector<actors::member_view>& members) {
+                      self
+                        ->request(ex->ctx->query, ex->ctx->method_timeout,
+                                  persistence::pending_count_atom::value)
+                        .then(
+                          [ex, stats, jobs, members](std::uint64_t pending) {
+                            http_response res{http::status::ok, ex->meta.version};
+                            res.set(http::field::content_type, exposition_content_type);
+                            res.keep_alive(ex->meta.keep_alive);
+                            res.body() = render_metrics(*ex->ctx->metrics, stats, jobs,
+                                                        ex->ctx->events->stats(), members, pending);
+                            res.prepare_payload();
+                            ex->reply(std::move(res));
+                          },
+                          fail);
                     },
                     fail);
               },

@@ -92,7 +92,8 @@ void write_events(exposition& out, const actors::event_hub_stats& s) {
   out.sample("refpoint_event_subscribers_dropped_total", {}, s.dropped_slow);
 }
 
-void write_cluster(exposition& out, const std::vector<actors::member_view>& members) {
+void write_cluster(exposition& out, const std::vector<actors::member_view>& members,
+                   std::uint64_t pending_members) {
   std::uint64_t alive = 0;
   std::uint64_t dead = 0;
   for (const auto& m : members)
@@ -107,6 +108,10 @@ void write_cluster(exposition& out, const std::vector<actors::member_view>& memb
       out.sample("refpoint_cluster_peer_up",
                  {{"node", m.info.name}, {"address", m.info.cluster_address}},
                  std::uint64_t{m.alive ? 1U : 0U});
+  out.family("refpoint_cluster_pending_members", "gauge",
+             "Member reference points of collections spanning nodes prepared here and waiting "
+             "for their coordinator's decision.");
+  out.sample("refpoint_cluster_pending_members", {}, pending_members);
 }
 
 } // namespace
@@ -114,13 +119,14 @@ void write_cluster(exposition& out, const std::vector<actors::member_view>& memb
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
                            const std::vector<persistence::job_state_count>& jobs,
                            const actors::event_hub_stats& events,
-                           const std::vector<actors::member_view>& cluster) {
+                           const std::vector<actors::member_view>& cluster,
+                           std::uint64_t pending_members) {
   exposition out;
   http.write(out);
   write_jobs(out, jobs);
   write_store(out, store);
   write_events(out, events);
-  write_cluster(out, cluster);
+  write_cluster(out, cluster, pending_members);
   return out.text();
 }
 

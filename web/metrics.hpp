@@ -17,6 +17,8 @@
 ///   `refpoint_cluster_peer_up{node,address}` gauge (1 while the link to that peer is up)
 /// - `refpoint_cluster_relays_total{node,outcome}` counter (requests relayed to a peer:
 ///   `answered` or `failed`) and `refpoint_cluster_relay_duration_seconds{node}` histogram
+/// - `refpoint_cluster_pending_members` gauge (member reference points prepared here for a
+///   collection spanning nodes, waiting for the coordinator's decision)
 
 #include "actors/cluster_messages.hpp"
 #include "actors/event_hub.hpp"
@@ -63,6 +65,7 @@ private:
 std::string render_metrics(const http_metrics& http, const persistence::store_stats& store,
                            const std::vector<persistence::job_state_count>& jobs,
                            const actors::event_hub_stats& events,
-                           const std::vector<actors::member_view>& cluster);
+                           const std::vector<actors::member_view>& cluster,
+                           std::uint64_t pending_members);
 
 } // namespace refpoint::web

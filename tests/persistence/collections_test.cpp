@@ -1,7 +1,12 @@
 #include "persistence/database.hpp"
+#include "persistence/inspect.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/binary_deserializer.hpp>
+#include <caf/binary_serializer.hpp>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -132,16 +137,110 @@ TEST_F(CollectionReferencePoints, CompletionStoresItsMembersAndTheCompletedJobTo
   EXPECT_EQ(db_.get_job("JOB-1"), done);
 }
 
-TEST_F(CollectionReferencePoints, StoredMemberListIsTheGivenMembersInOrder) {
+TEST_F(CollectionReferencePoints, StoredMemberListIsItsMemberIdsInTheirOrder) {
+  insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
+  std::vector<protocol::reference_point> members;
+  auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A", "SYS-B", "SYS-C"}, members);
+  rpc.member_ids = {"RPC-1-SYS-C", "RPC-1-SYS-A", "RPC-1-SYS-B"};
+  ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
+  EXPECT_EQ(db_.get_collection_rp("RPC-1"), rpc);
+  EXPECT_EQ(db_.get_collection_rp("RPC-1")->member_ids,
+            (id_list{"RPC-1-SYS-C", "RPC-1-SYS-A", "RPC-1-SYS-B"}));
+}
+
+TEST_F(CollectionReferencePoints, WithoutMemberIdsTheMemberListIsTheGivenMembersInOrder) {
   insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
   std::vector<protocol::reference_point> members;
   auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A", "SYS-B", "SYS-C"}, members);
   const auto expected = rpc;
-  rpc.member_ids = {"ignored"};
+  rpc.member_ids.clear();
   ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
   EXPECT_EQ(db_.get_collection_rp("RPC-1"), expected);
   EXPECT_EQ(db_.get_collection_rp("RPC-1")->member_ids,
             (id_list{"RPC-1-SYS-A", "RPC-1-SYS-B", "RPC-1-SYS-C"}));
+}
+
+TEST_F(CollectionReferencePoints, MemberListMayNameMembersStoredOnOtherNodes) {
+  insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
+  std::vector<protocol::reference_point> members;
+  auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A"}, members);
+  rpc.member_ids = {"RPC-1-SYS-A", "RP-ELSEWHERE"};
+  db_.take_committed_events();
+  ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
+
+  EXPECT_EQ(db_.get_collection_rp("RPC-1"), rpc);
+  EXPECT_FALSE(db_.get_reference_point("RP-ELSEWHERE"));
+  EXPECT_EQ(db_.list_reference_points(""), members);
+  const auto events = db_.take_committed_events();
+  ASSERT_EQ(events.size(), 4u); // the local member, the collection, the job's two
+  EXPECT_EQ(events[0].type, "referencePoint.created");
+  EXPECT_EQ(events[1].type, "collectionReferencePoint.created");
+  EXPECT_NE(events[1].message.find("RP-ELSEWHERE"), std::string::npos) << events[1].message;
+
+  // Destroying it deletes the members stored here.
+  const auto job =
+    insert_job_for("JOB-D", protocol::job_type::destroy_collection_reference_point, "RPC-1");
+  ASSERT_TRUE(db_.destroy_collection_rp_job(finished(job), "RPC-1"));
+  EXPECT_FALSE(db_.get_collection_rp("RPC-1"));
+  EXPECT_TRUE(db_.list_reference_points("").empty());
+}
+
+TEST_F(CollectionReferencePoints, MemberNodesRoundTripParallelToTheMemberIds) {
+  insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
+  std::vector<protocol::reference_point> members;
+  auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A"}, members);
+  rpc.member_ids = {"RP-ON-2", "RPC-1-SYS-A", "RP-ON-3"};
+  rpc.member_nodes = {"node-2", "", "node-3"};
+  db_.take_committed_events();
+  ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
+
+  EXPECT_EQ(db_.get_collection_rp("RPC-1"), rpc);
+  EXPECT_EQ(db_.get_collection_rp("RPC-1")->member_nodes, (id_list{"node-2", "", "node-3"}));
+  EXPECT_EQ(db_.list_collection_rps("COLL-1"), std::vector{rpc});
+  EXPECT_EQ(db_.list_reference_points(""), members) << "only the member stored here";
+  const auto events = db_.take_committed_events();
+  ASSERT_EQ(events.size(), 4u);
+  ASSERT_EQ(events[1].type, "collectionReferencePoint.created");
+  EXPECT_EQ(events[1].message.find("node-2"), std::string::npos)
+    << "the nodes are not part of the REST form: " << events[1].message;
+}
+
+TEST_F(CollectionReferencePoints, ShorterMemberNodesLeaveTheRestOnThisNode) {
+  insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
+  std::vector<protocol::reference_point> members;
+  auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A", "SYS-B"}, members);
+  rpc.member_ids = {"RP-ON-2", "RPC-1-SYS-A", "RPC-1-SYS-B"};
+  rpc.member_nodes = {"node-2"};
+  ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
+  EXPECT_EQ(db_.get_collection_rp("RPC-1")->member_nodes, (id_list{"node-2", "", ""}));
+}
+
+TEST_F(CollectionReferencePoints, MemberNodesReadEmptyWhenEveryMemberIsHere) {
+  insert_job_for("JOB-1", protocol::job_type::create_collection_reference_point, "COLL-1");
+  std::vector<protocol::reference_point> members;
+  auto rpc = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A", "SYS-B"}, members);
+  rpc.member_nodes = {"", ""};
+  ASSERT_TRUE(db_.complete_collection_job(completed(sample_job("JOB-1"), rpc), rpc, members));
+  const auto read = db_.get_collection_rp("RPC-1");
+  ASSERT_TRUE(read);
+  EXPECT_TRUE(read->member_nodes.empty());
+  EXPECT_EQ(read->member_ids, rpc.member_ids);
+  EXPECT_EQ(count("rp_collection_members"), 2);
+}
+
+TEST(CollectionReferencePointMessage, SerializationKeepsTheMemberNodes) {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::vector<protocol::reference_point> members;
+  auto sent = sample_rpc("RPC-1", "COLL-1", "JOB-1", {"SYS-A", "SYS-B"}, members);
+  sent.member_nodes = {"", "node-2"};
+  std::vector<char> buffer;
+  caf::binary_serializer sink{sys, buffer};
+  ASSERT_FALSE(sink(sent));
+  protocol::collection_reference_point received;
+  caf::binary_deserializer source{sys, buffer};
+  ASSERT_FALSE(source(received));
+  EXPECT_EQ(received, sent);
 }
 
 TEST_F(CollectionReferencePoints, ListOfOneCollectionIsOldestFirstAndEmptyIdListsAll) {

@@ -90,6 +90,27 @@ TEST_F(V1File, UpgradedFileTakesTheNewRowsAndKeepsSeqGrowing) {
   EXPECT_EQ(db.collections_of_system("SYS-1"), std::vector<std::string>{"COLL-1"});
 }
 
+TEST_F(V1File, StepSixAddsThePendingMembersTableAndPutsEveryMemberOnThisNode) {
+  {
+    SQLite::Database raw(path_, SQLite::OPEN_READWRITE);
+    migrate(raw, path_, 5);
+    EXPECT_FALSE(raw.tableExists("pending_members"));
+    raw.exec(R"sql(
+INSERT INTO rp_collections VALUES (1, 'RPC-1', 'COLL-1', 'group', 1, 2, 30, 'JOB-1');
+INSERT INTO rp_collection_members VALUES (1, 0, 'RP-1');
+)sql");
+  }
+  auto db = database::open(path_);
+  EXPECT_EQ(db.schema_version(), 6);
+  EXPECT_TRUE(SQLite::Database(path_).tableExists("pending_members"));
+  EXPECT_EQ(db.count_pending_members(), 0u);
+  EXPECT_TRUE(db.in_doubt_jobs().empty());
+  const auto rpc = db.get_collection_rp("RPC-1");
+  ASSERT_TRUE(rpc);
+  EXPECT_EQ(rpc->member_ids, std::vector<std::string>{"RP-1"});
+  EXPECT_TRUE(rpc->member_nodes.empty());
+}
+
 TEST_F(V1File, ReadOnlyOpenRefusesItUntilAWriterMigratedIt) {
   EXPECT_THROW(database::open(path_, true), store_error);
   database::open(path_);

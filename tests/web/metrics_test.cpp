@@ -129,7 +129,7 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
                                    {{"b", "127.0.0.1:7002", "127.0.0.1:8002"}, true, false, 1},
                                    {{"c", "127.0.0.1:7003", ""}, false, false, 0}};
 
-  auto page = render_metrics(requests, store, jobs, events, cluster);
+  auto page = render_metrics(requests, store, jobs, events, cluster, 2);
   for (
     const char* line : {
       "# TYPE refpoint_http_requests_total counter\n",
@@ -147,6 +147,8 @@ TEST(Metrics, PageHasEveryFamilyWithTheRecordedValues) {
       "refpoint_store_transactions_total 7\n",
       "# TYPE refpoint_events_published_total counter\n",
       "refpoint_events_published_total 12\n",
+      "# TYPE refpoint_cluster_pending_members gauge\n",
+      "refpoint_cluster_pending_members 2\n",
       "refpoint_event_subscribers 2\n",
       "refpoint_event_subscribers_dropped_total 1\n",
       "refpoint_store_writes_total 9\n",
