@@ -34,6 +34,7 @@ using events_atom = caf::atom_constant<caf::atom("events")>;
 using peers_atom = caf::atom_constant<caf::atom("peers")>;
 using member_atom = caf::atom_constant<caf::atom("member")>;
 using check_atom = caf::atom_constant<caf::atom("check")>;
+using find_atom = caf::atom_constant<caf::atom("find")>;
 using peer_atom = caf::atom_constant<caf::atom("peer")>;
 using prepare_atom = caf::atom_constant<caf::atom("prepare")>;
 using decide_atom = caf::atom_constant<caf::atom("decide")>;
@@ -199,6 +200,21 @@ using node_actor = caf::typed_actor<
   /// Local (a collection job): the actor (a `node_actor`) of the alive node named. Fails when
   /// it is down (timeout) or unknown (not_found).
   caf::replies_to<peer_atom, std::string>::with<caf::strong_actor_ptr>,
+  /// From a peer: this node's own system, reference point or collection reference point by
+  /// name or id. Error not_found.
+  caf::replies_to<persistence::get_system_atom, std::string>::with<protocol::system_info>,
+  caf::replies_to<persistence::get_rp_atom, std::string>::with<protocol::reference_point>,
+  caf::replies_to<persistence::get_rpc_atom,
+                  std::string>::with<protocol::collection_reference_point>,
+  /// Local: the same, asked of every alive peer at once (the first that has it answers; for
+  /// an object this node does not hold, such as a member of a collection spanning nodes).
+  /// Errors: not_found (no peer has it), timeout (a peer that may have it did not answer).
+  caf::replies_to<find_atom, persistence::get_system_atom,
+                  std::string>::with<protocol::system_info>,
+  caf::replies_to<find_atom, persistence::get_rp_atom,
+                  std::string>::with<protocol::reference_point>,
+  caf::replies_to<find_atom, persistence::get_rpc_atom,
+                  std::string>::with<protocol::collection_reference_point>,
   /// Local, once: the actor that answers relayed requests here.
   caf::reacts_to<serve_atom, relay_handler>,
   /// Local, once both listeners have their ports: this node's HTTP and cluster addresses
@@ -223,6 +239,8 @@ inline void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<protocol::disk_block_map>("refpoint::disk_block_map");
   cfg.add_message_type<protocol::reference_point>("refpoint::reference_point");
   cfg.add_message_type<protocol::rp_kind>("refpoint::rp_kind");
+  cfg.add_message_type<protocol::collection_reference_point>(
+    "refpoint::collection_reference_point");
 }
 
 } // namespace refpoint::actors

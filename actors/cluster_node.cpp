@@ -345,6 +345,66 @@ caf::result<std::string, caf::strong_actor_ptr> find_member(self_ptr self,
   return promise;
 }
 
+/// A peer's question about one of this node's own objects (`Atom` names which), answered
+/// by this actor from the query actor (not delegated: see `events_atom`).
+template <class Value, class Atom>
+caf::result<Value> own_object(self_ptr self, Atom atom, const std::string& key) {
+  auto promise = self->make_response_promise<Value>();
+  self->request(self->state.locals.query, dial_timeout, atom, key)
+    .then([=](Value& v) mutable { promise.deliver(std::move(v)); },
+          [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+  return promise;
+}
+
+/// `find`: asks every alive peer for the object at once; the first that has it answers.
+template <class Value, class Atom>
+caf::result<Value> find_on_peers(self_ptr self, Atom atom, const std::string& key) {
+  struct search {
+    caf::typed_response_promise<Value> promise;
+    std::size_t pending = 1;
+    bool done = false;
+    std::string unreachable; ///< a peer that could not be asked
+  };
+  auto st = std::make_shared<search>();
+  st->promise = self->make_response_promise<Value>();
+  auto finish_one = [=] {
+    if (--st->pending > 0 || st->done)
+      return;
+    st->done = true;
+    if (st->unreachable.empty())
+      st->promise.deliver(make_error(op_errc::not_found, "'" + key + "' is on no node"));
+    else
+      st->promise.deliver(
+        make_error(op_errc::timeout,
+                   "node '" + st->unreachable + "' did not answer and may hold '" + key + "'"));
+  };
+  for (const auto& [address, p] : self->state.peers) {
+    if (!p.alive || !p.handle) {
+      if (!p.info.name.empty())
+        st->unreachable = p.info.name;
+      continue;
+    }
+    ++st->pending;
+    auto name = p.info.name;
+    self->request(p.handle, dial_timeout, atom, key)
+      .then(
+        [=](Value& v) {
+          if (!st->done) {
+            st->done = true;
+            st->promise.deliver(std::move(v));
+          }
+          finish_one();
+        },
+        [=](caf::error& err) {
+          if (describe(err).code != op_errc::not_found)
+            st->unreachable = name;
+          finish_one();
+        });
+  }
+  finish_one();
+  return st->promise;
+}
+
 void dial(self_ptr self, const std::string& address);
 
 void redial_later(self_ptr self, const std::string& address) {
@@ -552,6 +612,24 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
       return self->delegate(peer->handle, decision_atom::value, std::move(job));
     },
     [=](member_atom, const std::string& name) { return find_member(self, name); },
+    [=](persistence::get_system_atom atom, const std::string& name) {
+      return own_object<protocol::system_info>(self, atom, name);
+    },
+    [=](persistence::get_rp_atom atom, const std::string& id) {
+      return own_object<protocol::reference_point>(self, atom, id);
+    },
+    [=](persistence::get_rpc_atom atom, const std::string& id) {
+      return own_object<protocol::collection_reference_point>(self, atom, id);
+    },
+    [=](find_atom, persistence::get_system_atom atom, const std::string& name) {
+      return find_on_peers<protocol::system_info>(self, atom, name);
+    },
+    [=](find_atom, persistence::get_rp_atom atom, const std::string& id) {
+      return find_on_peers<protocol::reference_point>(self, atom, id);
+    },
+    [=](find_atom, persistence::get_rpc_atom atom, const std::string& id) {
+      return find_on_peers<protocol::collection_reference_point>(self, atom, id);
+    },
     [=](peer_atom, const std::string& node) -> caf::result<caf::strong_actor_ptr> {
       if (auto* peer = alive_peer(self, node))
         return caf::actor_cast<caf::strong_actor_ptr>(peer->handle);

@@ -1,5 +1,6 @@
 #include "web/cim_associations.hpp"
 
+#include "actors/op_error.hpp"
 #include "protocol/cim_datetime.hpp"
 #include "protocol/cim_json.hpp"
 #include "protocol/guid.hpp"
@@ -10,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <type_traits>
 
 namespace refpoint::web {
 
@@ -54,12 +56,43 @@ struct query_filter {
   }
 };
 
-/// A loader asking the query actor for `key` and encoding the answer.
+/// The objects a node actor finds on its peers (`find_atom`).
+template <class Atom>
+constexpr bool found_on_peers =
+  std::is_same_v<Atom, persistence::get_system_atom> ||
+  std::is_same_v<Atom, persistence::get_rp_atom> || std::is_same_v<Atom, persistence::get_rpc_atom>;
+
+/// Asks the query actor for `key`; in a cluster, an object this node does not hold is asked
+/// of its peers (a collection spanning nodes has members, and member systems, elsewhere).
+/// Calls `done` with the object, or nullopt when no node has it or can say.
+template <class Value, class Atom>
+void get_anywhere(actor_ptr self, const exchange_ptr& ex, Atom atom, std::string key,
+                  std::function<void(std::optional<Value>)> done) {
+  const auto& ctx = *ex->ctx;
+  self->request(ctx.query, ctx.method_timeout, atom, key)
+    .then([=](Value& v) { done(std::move(v)); },
+          [=](caf::error& err) {
+            if constexpr (found_on_peers<Atom>) {
+              if (ex->ctx->clustered && actors::describe(err).code == actors::op_errc::not_found) {
+                self
+                  ->request(ex->ctx->cluster, ex->ctx->method_timeout, actors::find_atom::value,
+                            atom, key)
+                  .then([=](Value& v) { done(std::move(v)); },
+                        [=](caf::error&) { done(std::nullopt); });
+                return;
+              }
+            }
+            done(std::nullopt);
+          });
+}
+
+/// A loader fetching `key` (here or on a peer) and encoding the answer.
 template <class Value, class Atom, class Encode>
 loader load(const exchange_ptr& ex, Atom atom, std::string key, Encode encode) {
   return [=](actor_ptr self, std::function<void(std::optional<instance>)> done) {
-    self->request(ex->ctx->query, ex->ctx->method_timeout, atom, key)
-      .then([=](Value& v) { done(instance(encode(v))); }, [=](caf::error&) { done(std::nullopt); });
+    get_anywhere<Value>(self, ex, atom, key, [=](std::optional<Value> v) {
+      done(v ? std::optional<instance>{instance(encode(*v))} : std::nullopt);
+    });
   };
 }
 
@@ -250,15 +283,12 @@ void of_collection_rp(const exchange_ptr& ex, const query_filter& f, std::string
         answer_links(self, ex, f, std::move(links));
       };
       for (const auto& member_id : rpc.member_ids)
-        self
-          ->request(ex->ctx->query, ex->ctx->method_timeout, persistence::get_rp_atom::value,
-                    member_id)
-          .then(
-            [=](reference_point& rp) {
-              m->found.push_back(std::move(rp));
-              build();
-            },
-            [=](caf::error&) { build(); });
+        get_anywhere<reference_point>(self, ex, persistence::get_rp_atom::value, member_id,
+                                      [=](std::optional<reference_point> rp) {
+                                        if (rp)
+                                          m->found.push_back(std::move(*rp));
+                                        build();
+                                      });
       build();
     });
 }

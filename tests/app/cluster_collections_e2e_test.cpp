@@ -175,6 +175,14 @@ protected:
       EXPECT_EQ(reference_points_of("b", system).size(), 1u) << system;
   }
 
+  /// `associators` of the CIM object at `path` (with `filters`) through node `via`.
+  boost::json::array associators(const std::string& via, const std::string& path,
+                                 const std::string& filters) {
+    auto res = on(via).get("/cim/v2/associators?object=" + path + filters);
+    EXPECT_EQ(res.status, 200u) << res.body;
+    return res.status == 200u ? res.json().as_array() : boost::json::array{};
+  }
+
   /// Destroys collection reference point `rpc` through node `via`; answers the ended job.
   boost::json::object destroy_through(const std::string& via, const std::string& rpc) {
     auto res = on(via).del("/api/v1/reference-point-collections/" + rpc);
@@ -191,9 +199,31 @@ TEST_F(ClusterCollectionsTest, ACollectionWithMembersOnAllThreeNodesCompletesAto
   auto collection = collection_on_a(members);
   // Requested through c, followed through b: the job runs on a, the collection's home.
   auto job = wait_rest_job(start_collection_rp("c", collection), &on("b"));
-  expect_whole_collection(job, members);
+  auto rpc = expect_whole_collection(job, members);
   for (const auto* name : {"a", "b", "c"})
     EXPECT_EQ(pending_members_on(name), 0) << name;
+
+  // CIM associations reach across nodes too (asked through b; the collection lives on a,
+  // its members on a, b and c).
+  const std::set<std::string> expected(members.begin(), members.end());
+  auto collected = associators("b", "Msvm_ReferencePointCollection.CollectionID=\"" + rpc + "\"",
+                               "&AssocClass=Msvm_CollectedReferencePoints");
+  std::set<std::string> member_systems;
+  for (const auto& m : collected)
+    member_systems.insert(std::string{m.at("VirtualSystemIdentifier").as_string()});
+  EXPECT_EQ(member_systems, expected);
+  std::set<std::string> collected_systems;
+  for (const auto& s :
+       associators("b", "Msvm_VirtualSystemCollection.InstanceID=\"" + collection + "\"",
+                   "&AssocClass=Msvm_CollectedVirtualSystems"))
+    collected_systems.insert(std::string{s.at("Name").as_string()});
+  EXPECT_EQ(collected_systems, expected);
+  for (const auto& m : collected) {
+    auto owner = associators("a", std::string{m.at("__PATH").as_string()},
+                             "&ResultClass=Msvm_ReferencePointCollection");
+    ASSERT_EQ(owner.size(), 1u) << m.at("__PATH");
+    EXPECT_EQ(owner[0].at("CollectionID"), boost::json::value(rpc));
+  }
 
   // A member on another node that cannot take the reference point is refused at once, as
   // one on the collection's own node is: no job, no member anywhere gets one.
