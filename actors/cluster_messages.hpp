@@ -132,6 +132,20 @@ typename Inspector::result_type inspect(Inspector& f, ownership& x) {
   return f(caf::meta::type_name("refpoint::ownership"), x.systems, x.collections);
 }
 
+/// A collection's home node asks a member's node whether that member can take a reference
+/// point of `kind` now. (A struct, not a bare enum: CAF's generated reader of a bare enum
+/// trips a false -Wmaybe-uninitialized in g++ 12.)
+struct member_check {
+  std::string system;
+  protocol::rp_kind kind = protocol::rp_kind::rct;
+  friend bool operator==(const member_check&, const member_check&) = default;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, member_check& x) {
+  return f(caf::meta::type_name("refpoint::member_check"), x.system, x.kind);
+}
+
 /// Which directory a lookup asks. Local only: between nodes a lookup is an `ownership`.
 enum class owned_kind : std::uint8_t { system, collection };
 
@@ -186,7 +200,7 @@ using node_actor = caf::typed_actor<
   caf::replies_to<decide_atom, std::string, bool>::with<persistence::ack_atom>,
   /// From a collection's home node: whether member system `name` can take a reference point
   /// of that kind now (as a local member is asked before its job is recorded).
-  caf::replies_to<check_atom, std::string, protocol::rp_kind>::with<persistence::ack_atom>,
+  caf::replies_to<check_atom, member_check>::with<persistence::ack_atom>,
   /// From a member node with pending members of job `id`: this node's decision about it
   /// (`decision::commit`, `abort` or `undecided`), from its stored job.
   caf::replies_to<decision_atom, std::string>::with<std::string>,
@@ -238,7 +252,7 @@ inline void register_cluster_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<protocol::system_info>("refpoint::system_info");
   cfg.add_message_type<protocol::disk_block_map>("refpoint::disk_block_map");
   cfg.add_message_type<protocol::reference_point>("refpoint::reference_point");
-  cfg.add_message_type<protocol::rp_kind>("refpoint::rp_kind");
+  cfg.add_message_type<member_check>("refpoint::member_check");
   cfg.add_message_type<protocol::collection_reference_point>(
     "refpoint::collection_reference_point");
 }

@@ -599,8 +599,8 @@ node_actor::behavior_type node_impl(self_ptr self, cluster_settings settings, no
     [=](decide_atom, std::string& job, bool commit) -> caf::result<ack_atom> {
       return self->delegate(self->state.participant, decide_atom::value, std::move(job), commit);
     },
-    [=](check_atom, std::string& system, protocol::rp_kind kind) -> caf::result<ack_atom> {
-      return self->delegate(self->state.participant, check_atom::value, std::move(system), kind);
+    [=](check_atom, member_check& check) -> caf::result<ack_atom> {
+      return self->delegate(self->state.participant, check_atom::value, std::move(check));
     },
     [=](decision_atom, const std::string& job) { return decision_about(self, job); },
     [=](decision_atom, const std::string& node, std::string& job) -> caf::result<std::string> {

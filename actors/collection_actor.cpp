@@ -78,7 +78,9 @@ void check_members(self_ptr self, const std::vector<std::string>& names,
     self->request(cluster, timeout, member_atom::value, name)
       .then(
         [=](std::string&, caf::strong_actor_ptr& peer) {
-          self->request(caf::actor_cast<node_actor>(peer), timeout, check_atom::value, name, kind)
+          self
+            ->request(caf::actor_cast<node_actor>(peer), timeout, check_atom::value,
+                      member_check{name, kind})
             .then([answered](ack_atom) { answered({}); }, refused);
         },
         refused);

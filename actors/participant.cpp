@@ -145,9 +145,10 @@ participant_actor::behavior_type participant_impl(self_ptr self, participant_loc
       });
       return promise;
     },
-    [=](check_atom, const std::string& system, protocol::rp_kind kind) -> caf::result<ack_atom> {
+    [=](check_atom, const member_check& check) -> caf::result<ack_atom> {
+      auto kind = check.kind;
       auto promise = self->make_response_promise<ack_atom>();
-      self->request(self->state.locals.inventory, caf::infinite, lookup_atom::value, system)
+      self->request(self->state.locals.inventory, caf::infinite, lookup_atom::value, check.system)
         .then(
           [=](system_actor& sys) mutable {
             self->request(sys, caf::infinite, check_atom::value, kind)

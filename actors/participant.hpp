@@ -39,7 +39,7 @@ using participant_actor = caf::typed_actor<
   /// machines held for it. Idempotent.
   caf::replies_to<decide_atom, std::string, bool>::with<ack_atom>,
   /// Whether member `system` can take a reference point of that kind now.
-  caf::replies_to<check_atom, std::string, protocol::rp_kind>::with<ack_atom>,
+  caf::replies_to<check_atom, member_check>::with<ack_atom>,
   /// Its own timer: asks the coordinators of the jobs in doubt.
   caf::reacts_to<resolve_atom>>;
 
