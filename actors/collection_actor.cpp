@@ -19,7 +19,7 @@ namespace {
 
 /// Spawns the job actor and starts it; it stays listed as live until it answers `run`.
 void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
-           const std::vector<system_actor>& owners, node_actor cluster) {
+           const std::vector<system_actor>& owners, node_actor cluster, job_slot slot) {
   std::vector<job_member> members;
   for (std::size_t i = 0; i < names.size(); ++i) {
     members.emplace_back();
@@ -27,8 +27,9 @@ void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
     members.back().owner = owners[i];
   }
   auto id = rec.id;
-  auto job = self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members),
-                                      self->state.store, self->state.settings, std::move(cluster));
+  auto job =
+    self->spawn<caf::linked>(job_actor_impl, std::move(rec), std::move(members), self->state.store,
+                             self->state.settings, std::move(cluster), std::move(slot));
   self->state.live.emplace(id, job);
   self->request(job, caf::infinite, run_atom::value)
     .then([=](ack_atom) { self->state.live.erase(id); },
@@ -36,10 +37,13 @@ void start(self_ptr self, job_record rec, const std::vector<std::string>& names,
 }
 
 /// A member's answer to `check`, named after the member: a refusal is invalid_state; a
-/// node that cannot be asked keeps its own code (timeout: unreachable).
+/// node that cannot be asked (timeout) and a machine over its queue limit (busy) keep their
+/// own code.
 caf::error member_refusal(const std::string& name, const caf::error& err) {
   auto failure = describe(err);
-  auto code = failure.code == op_errc::timeout ? op_errc::timeout : op_errc::invalid_state;
+  auto code = failure.code == op_errc::timeout || failure.code == op_errc::busy
+                ? failure.code
+                : op_errc::invalid_state;
   return make_error(code, "member " + name + ": " + failure.message, "Collection");
 }
 
@@ -112,14 +116,25 @@ collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string
           promise.deliver(std::move(refusal));
           return;
         }
-        record_job(self, self->state.store, rec, promise,
-                   [=](const job_record& stored) { start(self, stored, names, owners, cluster); });
+        auto slot = self->state.settings.take_job_slot();
+        if (!slot) {
+          promise.deliver(jobs_in_memory_error(self->state.settings));
+          return;
+        }
+        record_job(
+          self, self->state.store, rec, promise,
+          [=, slot = *slot](const job_record& stored) {
+            start(self, stored, names, owners, cluster, slot);
+          },
+          [] {});
       });
       return promise;
     },
     [=](requeue_atom, job_record& rec, std::vector<std::string>& names,
-        std::vector<system_actor>& owners,
-        node_actor& cluster) { start(self, std::move(rec), names, owners, std::move(cluster)); },
+        std::vector<system_actor>& owners, node_actor& cluster) {
+      start(self, std::move(rec), names, owners, std::move(cluster),
+            self->state.settings.force_job_slot());
+    },
     [=](cancel_atom, std::string& job_id, protocol::job_state target) -> caf::result<ack_atom> {
       auto i = self->state.live.find(job_id);
       if (i == self->state.live.end())
@@ -133,9 +148,14 @@ collection_actor::behavior_type collection_actor_impl(self_ptr self, std::string
       req.subject = std::move(rpc_id);
       auto rec = make_job_record(protocol::job_type::destroy_collection_reference_point,
                                  std::move(req), std::move(idempotency_key), self->state.settings);
+      auto slot = self->state.settings.take_job_slot();
+      if (!slot)
+        return jobs_in_memory_error(self->state.settings);
       auto promise = self->make_response_promise<job_record>();
-      record_job(self, self->state.store, std::move(rec), promise,
-                 [=](const job_record& stored) { start(self, stored, {}, {}, cluster); });
+      record_job(
+        self, self->state.store, std::move(rec), promise,
+        [=, slot = *slot](const job_record& stored) { start(self, stored, {}, {}, cluster, slot); },
+        [] {});
       return promise;
     },
   };

@@ -518,13 +518,14 @@ void on_member_node_down(self_ptr self, const caf::down_msg& dm) {
 job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
                                         std::vector<job_member> members,
                                         persistence::store_actor store, runtime_settings settings,
-                                        node_actor cluster) {
+                                        node_actor cluster, job_slot slot) {
   auto& st = self->state;
   st.record = std::move(record);
   st.members = std::move(members);
   st.store = std::move(store);
   st.settings = settings;
   st.cluster = std::move(cluster);
+  st.slot = std::move(slot);
   self->set_down_handler([=](caf::down_msg& dm) { on_member_node_down(self, dm); });
   return {
     [=](run_atom) -> caf::result<ack_atom> {

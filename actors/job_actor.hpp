@@ -85,16 +85,18 @@ struct job_actor_state {
   bool preparing = false;          ///< members on other nodes prepare: not decided yet
   bool committed = false;          ///< the completion (the commit decision) is stored
   node_actor cluster;              ///< this node's node actor; null outside a cluster
+  job_slot slot;                   ///< its place among the jobs held in memory
   static inline const char* name = "job_actor";
 };
 
-/// Spawn arguments: the recorded job, its members, the store, the settings and this node's
-/// node actor (null outside a cluster). Its owner (system or collection actor) takes it
-/// down when it goes down itself.
+/// Spawn arguments: the recorded job, its members, the store, the settings, this node's
+/// node actor (null outside a cluster) and its slot among the jobs held in memory (given
+/// back when it exits). Its owner (system or collection actor) takes it down when it goes
+/// down itself.
 job_actor::behavior_type job_actor_impl(job_actor::stateful_pointer<job_actor_state> self,
                                         protocol::job_record record,
                                         std::vector<job_member> members,
                                         persistence::store_actor store, runtime_settings settings,
-                                        node_actor cluster);
+                                        node_actor cluster, job_slot slot);
 
 } // namespace refpoint::actors

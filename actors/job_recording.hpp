@@ -18,23 +18,33 @@ protocol::job_record make_job_record(protocol::job_type type, protocol::create_r
                                      std::string idempotency_key, const runtime_settings& settings);
 
 /// Records `rec` and answers `promise` with the job as stored, once committed. Calls
-/// `start(stored)` first, but only for a new job: a job answered for an idempotency key
-/// already stored must not run again.
-template <class Self, class Start>
+/// `settled()` once the store answered either way, then `start(stored)`, but only for a new
+/// job: a job answered for an idempotency key already stored must not run again.
+template <class Self, class Start, class Settled>
 void record_job(Self* self, const persistence::store_actor& store, protocol::job_record rec,
-                caf::typed_response_promise<protocol::job_record> promise, Start start) {
+                caf::typed_response_promise<protocol::job_record> promise, Start start,
+                Settled settled) {
   // The store answers in the order it was asked, so jobs start in arrival order.
   self->request(store, caf::infinite, persistence::insert_job_atom::value, rec)
     .then(
       [=](protocol::job_record& stored) mutable {
+        settled();
         if (stored.id == rec.id)
           start(stored);
         promise.deliver(stored);
       },
       [=](caf::error& err) mutable {
+        settled();
         promise.deliver(
           make_error(op_errc::failed, "the job could not be recorded: " + caf::to_string(err)));
       });
+}
+
+/// Busy: the jobs held in memory are at their limit.
+inline caf::error jobs_in_memory_error(const runtime_settings& settings) {
+  return make_error(op_errc::busy, std::to_string(settings.budget->held()) +
+                                     " jobs are held in memory, the limit ([jobs] "
+                                     "max_jobs_in_memory): try again later");
 }
 
 /// Forwards a cancellation to `job`. A job that finished and exited between the owner's

@@ -59,6 +59,8 @@ protocol::return_code to_return_code(op_errc code) {
     return return_code::timeout;
   case op_errc::failed:
     return return_code::failed;
+  case op_errc::busy:
+    return return_code::system_in_use;
   }
   return return_code::failed;
 }

@@ -23,6 +23,8 @@ enum class op_errc : std::uint8_t {
   timeout,           ///< the owner did not answer in time (CIM 3, REST 503)
   file_not_found,    ///< a disk's image file is missing (CIM 4; GetVirtualDiskChanges
                      ///< 32779; REST 404)
+  busy,              ///< over a resource limit: too much work waiting (CIM 32774, REST 429
+                     ///< with Retry-After)
 };
 
 caf::error make_error(op_errc code, std::string message, std::string field = {});

@@ -2,6 +2,7 @@
 /// Settings the actors need from the configuration (DESIGN §6), fixed at start-up.
 
 #include "actors/file_backend.hpp"
+#include "actors/job_budget.hpp"
 #include "persistence/store_messages.hpp"
 
 #include <chrono>
@@ -25,6 +26,18 @@ struct runtime_settings {
   /// The store's read side: a job destroying a collection reference point reads which nodes
   /// hold its members.
   persistence::query_actor query;
+  /// Resource limits: operations that may wait in one machine's queue (its running one not
+  /// counted), and the jobs held in memory (null: no limit).
+  std::uint32_t max_queued_per_system = 100;
+  std::shared_ptr<job_budget> budget;
+  /// A slot for one more job: empty without a budget; nullopt when the budget is spent.
+  std::optional<job_slot> take_job_slot() const {
+    if (!budget)
+      return job_slot{};
+    return budget->acquire();
+  }
+  /// A slot for a job recovered at start-up, over the limit if need be.
+  job_slot force_job_slot() const { return budget ? budget->force() : job_slot{}; }
 };
 
 } // namespace refpoint::actors

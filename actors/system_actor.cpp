@@ -70,26 +70,47 @@ void run_next(self_ptr self) {
     .then([next](ack_atom) { next(); }, [next](caf::error&) { next(); });
 }
 
-void enqueue(self_ptr self, job_record rec) {
+void enqueue(self_ptr self, job_record rec, job_slot slot) {
   auto& st = self->state;
   auto id = rec.id;
   std::vector<job_member> members(1);
   members.front().name = st.info.name;
   members.front().disks = st.info.disks;
   auto job = self->spawn(job_actor_impl, std::move(rec), std::move(members), st.store, st.settings,
-                         node_actor{});
+                         node_actor{}, std::move(slot));
   st.queue.push_back({std::move(id), std::move(job), {}});
   run_next(self);
 }
 
-/// Records a new job of this machine and queues it; answers it once committed.
+/// Busy when the machine's queue is at its limit (jobs being recorded count: they join it).
+caf::error check_queue_room(self_ptr self) {
+  const auto& st = self->state;
+  const auto waiting = st.queue.size() + st.recording;
+  if (waiting < st.settings.max_queued_per_system)
+    return {};
+  return make_error(op_errc::busy,
+                    "system '" + st.info.name + "' has " + std::to_string(waiting) +
+                      " operations waiting, the limit ([jobs] max_queued_per_system): try again "
+                      "later");
+}
+
+/// Records a new job of this machine and queues it; answers it once committed. Refused as
+/// busy, with nothing recorded, over either resource limit.
 caf::result<job_record> record_new(self_ptr self, protocol::job_type type,
                                    protocol::create_request req, std::string idempotency_key) {
+  if (auto err = check_queue_room(self))
+    return err;
+  auto slot = self->state.settings.take_job_slot();
+  if (!slot)
+    return jobs_in_memory_error(self->state.settings);
   auto rec =
     make_job_record(type, std::move(req), std::move(idempotency_key), self->state.settings);
   auto promise = self->make_response_promise<job_record>();
-  record_job(self, self->state.store, std::move(rec), promise,
-             [self](const job_record& stored) { enqueue(self, stored); });
+  ++self->state.recording;
+  record_job(
+    self, self->state.store, std::move(rec), promise,
+    [self, slot = *slot](const job_record& stored) { enqueue(self, stored, slot); },
+    [self] { --self->state.recording; });
   return promise;
 }
 
@@ -109,7 +130,9 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
       return record_new(self, protocol::job_type::create_reference_point, std::move(req),
                         std::move(idempotency_key));
     },
-    [=](requeue_atom, job_record& rec) { enqueue(self, std::move(rec)); },
+    [=](requeue_atom, job_record& rec) {
+      enqueue(self, std::move(rec), self->state.settings.force_job_slot());
+    },
     [=](cancel_atom, std::string& job_id, protocol::job_state target) -> caf::result<ack_atom> {
       auto& st = self->state;
       auto queued = std::find_if(st.queue.begin(), st.queue.end(), [&](const auto& entry) {
@@ -155,6 +178,8 @@ system_actor::behavior_type system_actor_impl(self_ptr self, protocol::system_in
     },
     [=](check_atom, protocol::rp_kind kind) -> caf::result<ack_atom> {
       if (auto err = check_can_take(self->state.info, kind))
+        return err;
+      if (auto err = check_queue_room(self))
         return err;
       return ack_atom::value;
     },

@@ -42,6 +42,7 @@ struct system_actor_state {
     bool is_reservation() const { return !actor; }
   };
   std::deque<job_entry> queue;      ///< accepted jobs waiting their turn, oldest first
+  std::size_t recording = 0;        ///< new jobs being recorded: they join the queue next
   std::optional<job_entry> current; ///< the job running now
   static inline const char* name = "system_actor";
 };

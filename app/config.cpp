@@ -223,6 +223,8 @@ constexpr key_spec key_specs[] = {
   {"storage", "synchronous", set_string<&config::synchronous, is_synchronous, &synchronous_shape>},
   {"jobs", "time_before_removal_s", set_integer<&config::time_before_removal_s, 0, uint32_max>},
   {"jobs", "method_timeout_ms", set_integer<&config::method_timeout_ms, 1, uint32_max>},
+  {"jobs", "max_queued_per_system", set_integer<&config::max_queued_per_system, 1, uint32_max>},
+  {"jobs", "max_jobs_in_memory", set_integer<&config::max_jobs_in_memory, 1, uint32_max>},
   {"backend.sim", "bytes_per_second", set_integer<&config::sim_bytes_per_second, 1, int64_max>},
   {"backend.sim", "progress_interval_ms",
    set_integer<&config::sim_progress_interval_ms, 1, uint32_max>},

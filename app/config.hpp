@@ -43,6 +43,8 @@ struct config {
   // [jobs]
   std::uint32_t time_before_removal_s = 300;
   std::uint32_t method_timeout_ms = 5000;
+  std::uint32_t max_queued_per_system = 100; ///< operations waiting on one machine
+  std::uint32_t max_jobs_in_memory = 10000;  ///< queued and running jobs, all machines
   // [backend.sim]
   std::uint64_t sim_bytes_per_second = 4294967296;
   std::uint32_t sim_progress_interval_ms = 100;

@@ -121,6 +121,8 @@ actors::runtime_settings settings_of(const config& cfg, std::shared_ptr<actors::
   s.time_before_removal_s = cfg.time_before_removal_s;
   s.node_name = cfg.node;
   s.member_timeout = std::chrono::milliseconds{cfg.method_timeout_ms};
+  s.max_queued_per_system = cfg.max_queued_per_system;
+  s.budget = std::make_shared<actors::job_budget>(cfg.max_jobs_in_memory);
   return s;
 }
 

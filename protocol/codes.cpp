@@ -152,6 +152,8 @@ std::string_view describe(return_code code) {
     return "Method Parameters Checked - Job Started";
   case return_code::invalid_state_transition:
     return "Invalid State Transition";
+  case return_code::system_in_use:
+    return "System is in use";
   }
   return "Unknown";
 }

@@ -20,6 +20,9 @@ enum class return_code : std::uint32_t {
   invalid_type = 6,
   job_started = 4096,
   invalid_state_transition = 4097,
+  /// Hyper-V's "System is in use": too much work is waiting already (resource limits);
+  /// the client may try again later.
+  system_in_use = 32774,
 };
 
 /// What a reference point tracks, independent of either wire encoding.

@@ -38,6 +38,8 @@ hyperv_return_code to_hyperv(return_code code) {
     return hyperv_return_code::incorrect_data_type;
   case return_code::job_started:
     return hyperv_return_code::job_started;
+  case return_code::system_in_use:
+    return hyperv_return_code::system_in_use;
   }
   return hyperv_return_code::failed;
 }

@@ -54,12 +54,17 @@ http::status http_status_of(actors::op_errc code) {
     return http::status::service_unavailable;
   case op_errc::failed:
     return http::status::internal_server_error;
+  case op_errc::busy:
+    return http::status::too_many_requests;
   }
   return http::status::internal_server_error;
 }
 
 http_response failure_response(const reply_meta& meta, const actors::op_failure& failure) {
-  return problem_response(meta, http_status_of(failure.code), failure.message, failure.field);
+  auto res = problem_response(meta, http_status_of(failure.code), failure.message, failure.field);
+  if (failure.code == actors::op_errc::busy)
+    res.set(http::field::retry_after, std::to_string(busy_retry_after_s));
+  return res;
 }
 
 } // namespace refpoint::web

@@ -26,10 +26,14 @@ http_response json_response(const reply_meta& meta, http::status status,
 http_response problem_response(const reply_meta& meta, http::status status, std::string_view detail,
                                std::string_view field = {});
 
-/// HTTP status for a REST answer to a failed operation (404, 400, 409, 422, 500, 503).
+/// HTTP status for a REST answer to a failed operation (404, 400, 409, 422, 429, 500, 503).
 http::status http_status_of(actors::op_errc code);
 
-/// A problem response for a failed operation.
+/// The `Retry-After` (seconds) of a 429: work over a resource limit waits for running jobs,
+/// which usually finish or move on within a second.
+inline constexpr int busy_retry_after_s = 1;
+
+/// A problem response for a failed operation (with `Retry-After` for a 429).
 http_response failure_response(const reply_meta& meta, const actors::op_failure& failure);
 
 } // namespace refpoint::web

@@ -118,6 +118,8 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.synchronous, "normal");
   EXPECT_EQ(cfg.time_before_removal_s, 300u);
   EXPECT_EQ(cfg.method_timeout_ms, 5000u);
+  EXPECT_EQ(cfg.max_queued_per_system, 100u);
+  EXPECT_EQ(cfg.max_jobs_in_memory, 10000u);
   EXPECT_EQ(cfg.sim_bytes_per_second, 4294967296u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 100u);
   EXPECT_EQ(cfg.file_block_size, 65536u);
@@ -166,6 +168,8 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "[jobs]",
                            "time_before_removal_s = ",
                            "method_timeout_ms = ",
+                           "max_queued_per_system = ",
+                           "max_jobs_in_memory = ",
                            "[backend.sim]",
                            "bytes_per_second = ",
                            "progress_interval_ms = ",
@@ -208,6 +212,8 @@ synchronous = "full"
 [jobs]
 time_before_removal_s = 60
 method_timeout_ms = 250
+max_queued_per_system = 7
+max_jobs_in_memory = 70
 [backend.sim]
 bytes_per_second = 1000
 progress_interval_ms = 20
@@ -240,6 +246,8 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.synchronous, "full");
   EXPECT_EQ(cfg.time_before_removal_s, 60u);
   EXPECT_EQ(cfg.method_timeout_ms, 250u);
+  EXPECT_EQ(cfg.max_queued_per_system, 7u);
+  EXPECT_EQ(cfg.max_jobs_in_memory, 70u);
   EXPECT_EQ(cfg.sim_bytes_per_second, 1000u);
   EXPECT_EQ(cfg.sim_progress_interval_ms, 20u);
   EXPECT_EQ(cfg.file_block_size, 4096u);

@@ -1,0 +1,107 @@
+// Resource limits (docs/OPERATIONS.md): a bound on the operations waiting on one machine and
+// on the jobs held in memory. Over either, new work is refused with CIM 32774 ("System is in
+// use") or REST 429 with Retry-After, nothing is recorded, and the server takes work again
+// once jobs have finished.
+
+#include "daemon_fixture.hpp"
+
+namespace refpoint::test {
+namespace {
+
+namespace json = boost::json;
+
+class LimitsTest : public DaemonTest {
+protected:
+  /// Starts refpointd whose sim disks scan at 1 MB/s (a 5 MB disk: five seconds) under
+  /// `limits` (lines of its [jobs] table).
+  void start_limited(const std::string& limits) {
+    start({"--config", write_config(1'000'000, "[jobs]\n" + limits)});
+  }
+
+  test_response post_rp(const std::string& system) {
+    return http().post("/api/v1/systems/" + system + "/reference-points", R"({"type":"rct"})",
+                       json_headers());
+  }
+
+  std::string accepted(const std::string& system) {
+    auto res = post_rp(system);
+    EXPECT_EQ(res.status, 202u) << res.body;
+    return res.status == 202u ? std::string{res.json().at("id").as_string()} : std::string{};
+  }
+
+  void kill_job(const std::string& id) {
+    auto res = http().post("/api/v1/jobs/" + id + "/cancel?mode=kill", "", {});
+    EXPECT_EQ(res.status, 200u) << res.body;
+  }
+
+  std::size_t jobs_listed() { return count_items("/api/v1/jobs?limit=1000"); }
+
+  /// Checks that a reference point of `system` is refused as busy, naming `limit`.
+  void expect_busy(const std::string& system, const std::string& limit) {
+    auto refused = post_rp(system);
+    EXPECT_EQ(refused.status, 429u) << refused.body;
+    EXPECT_EQ(refused.header("Retry-After"), "1");
+    EXPECT_NE(refused.body.find(limit), std::string::npos) << refused.body;
+  }
+};
+
+TEST_F(LimitsTest, AMachineWithAFullQueueRefusesNewWorkUntilItMovesOn) {
+  start_limited("max_queued_per_system = 1\n");
+  auto vm = create_system();
+  auto running = accepted(vm);
+  auto queued = accepted(vm);
+
+  expect_busy(vm, "max_queued_per_system");
+  auto cim = cim_create({{"AffectedSystem", system_path(vm)},
+                         {"ReferencePointSettings", ""},
+                         {"ReferencePointType", 1}});
+  EXPECT_EQ(cim.at("ReturnValue").to_number<int>(), 32774) << json::serialize(cim);
+  EXPECT_TRUE(cim.at("Job").is_null());
+  // A collection job would wait in the same queue: refused the same way, before any job.
+  auto coll = http().post("/api/v1/collections",
+                          R"({"elementName":"c","members":[")" + vm + R"("]})", json_headers());
+  ASSERT_EQ(coll.status, 201u) << coll.body;
+  auto coll_rp = http().post("/api/v1/collections/" +
+                               std::string{coll.json().at("id").as_string()} + "/reference-points",
+                             R"({"type":"rct"})", json_headers());
+  EXPECT_EQ(coll_rp.status, 429u) << coll_rp.body;
+  EXPECT_EQ(jobs_listed(), 2u) << "a refused request records nothing";
+
+  // The queue moves on: the machine takes work again.
+  kill_job(running);
+  EXPECT_EQ(wait_rest_job(running).at("state"), "killed");
+  auto next = accepted(vm);
+  kill_job(queued);
+  kill_job(next);
+}
+
+TEST_F(LimitsTest, JobsHeldInMemoryAreBoundedAcrossMachines) {
+  start_limited("max_jobs_in_memory = 2\n");
+  auto a = create_system();
+  auto b = create_system();
+  auto first = accepted(a);
+  auto second = accepted(b);
+
+  expect_busy(a, "max_jobs_in_memory");
+  EXPECT_EQ(jobs_listed(), 2u);
+
+  // A finished job gives its place back.
+  kill_job(first);
+  EXPECT_EQ(wait_rest_job(first).at("state"), "killed");
+  std::string third;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (third.empty() && std::chrono::steady_clock::now() < deadline) {
+    auto res = post_rp(a);
+    if (res.status == 202u)
+      third = std::string{res.json().at("id").as_string()};
+    else
+      std::this_thread::sleep_for(20ms); // the job actor exits just after its answer
+  }
+  EXPECT_FALSE(third.empty());
+  kill_job(second);
+  if (!third.empty())
+    kill_job(third);
+}
+
+} // namespace
+} // namespace refpoint::test
