@@ -112,8 +112,7 @@ void store_membership(self_ptr self, protocol::collection_info info,
     .then([=](ack_atom) mutable { promise.deliver(info); },
           [=](caf::error& err) mutable {
             self->state.collections[previous.id].info = previous;
-            promise.deliver(make_error(op_errc::failed, "the collection could not be stored: " +
-                                                          caf::to_string(err)));
+            promise.deliver(write_failure("the collection could not be stored", err));
           });
 }
 
@@ -171,8 +170,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
           },
           [=](caf::error& err) mutable {
             self->state.pending.erase(info.name);
-            promise.deliver(make_error(op_errc::failed,
-                                       "the system could not be stored: " + caf::to_string(err)));
+            promise.deliver(write_failure("the system could not be stored", err));
           });
       return promise;
     },
@@ -217,8 +215,7 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
                       info)
             .then([=](ack_atom) mutable { promise.deliver(info); },
                   [=](caf::error& err) mutable {
-                    drop(make_error(op_errc::failed,
-                                    "the collection could not be stored: " + caf::to_string(err)));
+                    drop(write_failure("the collection could not be stored", err));
                   });
         });
       return promise;

@@ -71,12 +71,23 @@ void set_terminal(job_record& rec, job_state state, std::string status) {
   rec.cancellable = false;
 }
 
-/// Commits the job's terminal record, then finishes.
+/// How often a terminal record the store could not write (full, read-only) is tried again.
+constexpr std::chrono::seconds terminal_retry{1};
+
+/// Commits the job's terminal record, then finishes. When the storage cannot take it now,
+/// it tries again every `terminal_retry` (`retry`) rather than leave the job running in the
+/// database; its machine waits meanwhile.
 void commit_terminal(self_ptr self) {
   self
     ->request(self->state.store, caf::infinite, persistence::update_job_atom::value,
               self->state.record)
-    .then([=](ack_atom) { finish(self); }, [=](caf::error&) { finish(self); });
+    .then([=](ack_atom) { finish(self); },
+          [=](caf::error& err) {
+            if (describe(err).code == op_errc::no_storage)
+              self->delayed_send(self, terminal_retry, retry_atom::value);
+            else
+              finish(self);
+          });
 }
 
 void fail(self_ptr self, std::string description) {
@@ -142,7 +153,7 @@ void commit_members(self_ptr self) {
 auto on_store_failure(self_ptr self) {
   return [=](caf::error& err) {
     self->state.record.percent_complete = 99;
-    fail(self, "the reference point could not be stored: " + caf::to_string(err));
+    fail(self, describe(write_failure("the reference point could not be stored", err)).message);
   };
 }
 
@@ -570,6 +581,7 @@ job_actor::behavior_type job_actor_impl(self_ptr self, job_record record,
       return s.cancelled;
     },
     [=](progress_atom) { on_progress(self); },
+    [=](retry_atom) { commit_terminal(self); },
     [=](file_progress_atom, std::uint64_t done, std::uint64_t total) {
       self->state.files.done = done;
       self->state.files.total = total;

@@ -35,8 +35,7 @@ void record_job(Self* self, const persistence::store_actor& store, protocol::job
       },
       [=](caf::error& err) mutable {
         settled();
-        promise.deliver(
-          make_error(op_errc::failed, "the job could not be recorded: " + caf::to_string(err)));
+        promise.deliver(write_failure("the job could not be recorded", err));
       });
 }
 

@@ -39,6 +39,7 @@ using file_progress_atom = caf::atom_constant<caf::atom("fprogress")>;
 using file_done_atom = caf::atom_constant<caf::atom("fdone")>;
 using file_failed_atom = caf::atom_constant<caf::atom("ffailed")>;
 using lookup_atom = caf::atom_constant<caf::atom("lookup")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 using ack_atom = persistence::ack_atom;
 
@@ -46,12 +47,13 @@ using ack_atom = persistence::ack_atom;
 /// state and that state is committed. `cancel` (Terminate → terminated, Kill → killed)
 /// stops a queued or running job, rolls back its partial work and answers once the
 /// terminal state is committed; a job already finishing answers invalid_state.
-/// `progress` is its own timer tick. The `file_*` messages come from its fingerprint task
+/// `progress` is its own timer tick; `retry` its timer for a terminal record the store could
+/// not write yet. The `file_*` messages come from its fingerprint task
 /// (`file_scan.hpp`): bytes read so far of the total, then the maps or why it failed.
 using job_actor =
   caf::typed_actor<caf::replies_to<run_atom>::with<ack_atom>,
                    caf::replies_to<cancel_atom, protocol::job_state>::with<ack_atom>,
-                   caf::reacts_to<progress_atom>,
+                   caf::reacts_to<progress_atom>, caf::reacts_to<retry_atom>,
                    caf::reacts_to<file_progress_atom, std::uint64_t, std::uint64_t>,
                    caf::reacts_to<file_done_atom, std::vector<protocol::disk_block_map>>,
                    caf::reacts_to<file_failed_atom, std::string>>;

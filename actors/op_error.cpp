@@ -34,11 +34,23 @@ op_failure describe(const caf::error& err) {
     auto msg = context_string(err, 0);
     if (code == persistence::store_errc::not_found)
       return {op_errc::not_found, msg, {}};
+    if (code == persistence::store_errc::full)
+      return {op_errc::no_storage,
+              "the database is full (the disk, or [storage] max_size_mb): " + msg,
+              {}};
+    if (code == persistence::store_errc::read_only)
+      return {op_errc::no_storage, "the database is read-only: " + msg, {}};
     return {op_errc::failed, "storage failure: " + msg, {}};
   }
   if (err == caf::sec::request_timeout)
     return {op_errc::timeout, "the owner of the target did not answer in time", {}};
   return {op_errc::failed, "internal failure: " + caf::to_string(err), {}};
+}
+
+caf::error write_failure(const std::string& what, const caf::error& err) {
+  auto failure = describe(err);
+  auto code = failure.code == op_errc::no_storage ? op_errc::no_storage : op_errc::failed;
+  return make_error(code, what + ": " + failure.message);
 }
 
 protocol::return_code to_return_code(op_errc code) {
@@ -58,6 +70,7 @@ protocol::return_code to_return_code(op_errc code) {
   case op_errc::timeout:
     return return_code::timeout;
   case op_errc::failed:
+  case op_errc::no_storage:
     return return_code::failed;
   case op_errc::busy:
     return return_code::system_in_use;

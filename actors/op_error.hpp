@@ -25,6 +25,8 @@ enum class op_errc : std::uint8_t {
                      ///< 32779; REST 404)
   busy,              ///< over a resource limit: too much work waiting (CIM 32774, REST 429
                      ///< with Retry-After)
+  no_storage,        ///< the database is full or read-only: nothing was written (CIM 2,
+                     ///< REST 507)
 };
 
 caf::error make_error(op_errc code, std::string message, std::string field = {});
@@ -39,6 +41,10 @@ struct op_failure {
 /// Decodes any `caf::error` a request may produce: our own, the store's, CAF's request
 /// timeout (→ timeout) and anything else (→ failed, with CAF's description).
 op_failure describe(const caf::error& err);
+
+/// `what` could not be written because of the store's `err`: no_storage when the storage is
+/// at fault (full, read-only), failed otherwise; the message says what and why.
+caf::error write_failure(const std::string& what, const caf::error& err);
 
 /// The CIM return code for a failed method call.
 protocol::return_code to_return_code(op_errc code);

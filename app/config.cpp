@@ -221,6 +221,7 @@ constexpr key_spec key_specs[] = {
   {"storage", "db", set_string<&config::db, is_nonempty_path, &nonempty_path_shape>},
   {"storage", "root", set_string<&config::root, is_any_path, &path_shape>},
   {"storage", "synchronous", set_string<&config::synchronous, is_synchronous, &synchronous_shape>},
+  {"storage", "max_size_mb", set_integer<&config::max_size_mb, 0, uint32_max>},
   {"jobs", "time_before_removal_s", set_integer<&config::time_before_removal_s, 0, uint32_max>},
   {"jobs", "method_timeout_ms", set_integer<&config::method_timeout_ms, 1, uint32_max>},
   {"jobs", "max_queued_per_system", set_integer<&config::max_queued_per_system, 1, uint32_max>},

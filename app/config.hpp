@@ -40,6 +40,7 @@ struct config {
   std::string db = "refpoint.db";
   std::string root;                   ///< file-backed disks must live under it; empty: none
   std::string synchronous = "normal"; ///< SQLite PRAGMA synchronous: "normal" | "full"
+  std::uint32_t max_size_mb = 0;      ///< the database may not grow past it; 0: no limit
   // [jobs]
   std::uint32_t time_before_removal_s = 300;
   std::uint32_t method_timeout_ms = 5000;

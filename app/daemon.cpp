@@ -90,6 +90,8 @@ std::variant<prepared_store, std::string> prepare_store(const config& cfg,
     auto sync =
       cfg.synchronous == "full" ? persistence::sync_mode::full : persistence::sync_mode::normal;
     auto writer = persistence::database::open(cfg.db, false, sync);
+    if (cfg.max_size_mb > 0)
+      writer.limit_size(std::uint64_t{cfg.max_size_mb} * 1024 * 1024);
     auto now = protocol::now_us();
     if (!cfg.inventory.empty())
       if (auto err = seed_from_file(cfg, writer, files, now))

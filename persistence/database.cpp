@@ -76,7 +76,11 @@ std::string optional_text(const SQLite::Column& column) {
 }
 
 [[noreturn]] void fail(const std::string& what, const SQLite::Exception& e) {
-  throw store_error(what + ": " + e.what());
+  const int primary = e.getErrorCode() & 0xff;
+  const auto fault = primary == SQLITE_FULL       ? storage_fault::full
+                     : primary == SQLITE_READONLY ? storage_fault::read_only
+                                                  : storage_fault::none;
+  throw store_error(what + ": " + e.what(), fault);
 }
 
 /// A list of ids as a JSON array of strings (a pending member's disk and RCT ids).
@@ -907,6 +911,12 @@ struct database::impl {
 };
 
 // -- database -----------------------------------------------------------------------
+
+void database::limit_size(std::uint64_t bytes) {
+  auto& db = impl_->db;
+  const auto page = static_cast<std::uint64_t>(db.execAndGet("PRAGMA page_size").getInt64());
+  db.exec("PRAGMA max_page_count = " + std::to_string(std::max<std::uint64_t>(1, bytes / page)));
+}
 
 database database::open(const std::string& path, bool read_only, sync_mode sync) {
   try {

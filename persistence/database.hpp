@@ -94,6 +94,10 @@ public:
   static database open(const std::string& path, bool read_only = false,
                        sync_mode sync = sync_mode::normal);
 
+  /// Lets the database grow to at most `bytes` (rounded down to whole pages; never below its
+  /// current size): a write that needs more fails with `storage_fault::full`.
+  void limit_size(std::uint64_t bytes);
+
   database(database&&) noexcept;
   database& operator=(database&&) noexcept;
   database(const database&) = delete;

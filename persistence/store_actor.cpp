@@ -271,7 +271,7 @@ void flush(store_pointer self) {
           if (!st.db->in_transaction()) {
             throw; // SQLite rolled back the whole transaction: the batch fails as one
           }
-          outcomes[i] = make_error(store_errc::write_failed, e.what());
+          outcomes[i] = write_error(e);
         }
       }
       try {
@@ -285,7 +285,7 @@ void flush(store_pointer self) {
     ++st.stats.transactions;
   } catch (const store_error& e) {
     for (auto& outcome : outcomes) {
-      outcome = make_error(store_errc::write_failed, e.what());
+      outcome = write_error(e);
     }
   }
   const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - started;

@@ -12,4 +12,16 @@ caf::error make_error(store_errc code, std::string message) {
                     caf::make_message(std::move(message)));
 }
 
+caf::error write_error(const store_error& e) {
+  switch (e.fault()) {
+  case storage_fault::full:
+    return make_error(store_errc::full, e.what());
+  case storage_fault::read_only:
+    return make_error(store_errc::read_only, e.what());
+  case storage_fault::none:
+    break;
+  }
+  return make_error(store_errc::write_failed, e.what());
+}
+
 } // namespace refpoint::persistence

@@ -16,6 +16,7 @@
 #include "persistence/database.hpp"
 #include "persistence/event_types.hpp"
 #include "persistence/inspect.hpp"
+#include "persistence/store_error.hpp"
 #include "protocol/model.hpp"
 
 #include <caf/atom.hpp>
@@ -74,7 +75,13 @@ enum class store_errc : std::uint8_t {
   not_found = 1,    ///< no row with that id
   write_failed = 2, ///< the transaction could not commit (disk full, read-only, ...)
   read_failed = 3,  ///< a query failed
+  full = 4,         ///< the database cannot grow (disk full, or `[storage] max_size_mb`)
+  read_only = 5,    ///< the database cannot be written
 };
+
+/// The error of a write that failed with `e`: `full` / `read_only` when the storage is at
+/// fault, `write_failed` otherwise.
+caf::error write_error(const store_error& e);
 
 /// Builds a `caf::error` with category "store" and `message` as its context. Found by ADL,
 /// which also makes `err == store_errc::not_found` compare code and category (not message).

@@ -56,6 +56,8 @@ http::status http_status_of(actors::op_errc code) {
     return http::status::internal_server_error;
   case op_errc::busy:
     return http::status::too_many_requests;
+  case op_errc::no_storage:
+    return http::status::insufficient_storage;
   }
   return http::status::internal_server_error;
 }

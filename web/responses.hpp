@@ -26,7 +26,8 @@ http_response json_response(const reply_meta& meta, http::status status,
 http_response problem_response(const reply_meta& meta, http::status status, std::string_view detail,
                                std::string_view field = {});
 
-/// HTTP status for a REST answer to a failed operation (404, 400, 409, 422, 429, 500, 503).
+/// HTTP status for a REST answer to a failed operation (404, 400, 409, 422, 429, 500, 503,
+/// 507).
 http::status http_status_of(actors::op_errc code);
 
 /// The `Retry-After` (seconds) of a 429: work over a resource limit waits for running jobs,

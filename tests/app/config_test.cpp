@@ -116,6 +116,7 @@ TEST(ConfigDefaults, MatchTheDesign) {
   EXPECT_EQ(cfg.db, "refpoint.db");
   EXPECT_EQ(cfg.root, "");
   EXPECT_EQ(cfg.synchronous, "normal");
+  EXPECT_EQ(cfg.max_size_mb, 0u);
   EXPECT_EQ(cfg.time_before_removal_s, 300u);
   EXPECT_EQ(cfg.method_timeout_ms, 5000u);
   EXPECT_EQ(cfg.max_queued_per_system, 100u);
@@ -165,6 +166,7 @@ TEST(ShippedConfig, SpellsOutEveryKey) {
                            "db = ",
                            "root = ",
                            "synchronous = ",
+                           "max_size_mb = ",
                            "[jobs]",
                            "time_before_removal_s = ",
                            "method_timeout_ms = ",
@@ -209,6 +211,7 @@ io_threads = 4
 db = "/var/lib/refpoint/rp.db"
 root = "/srv/disks"
 synchronous = "full"
+max_size_mb = 64
 [jobs]
 time_before_removal_s = 60
 method_timeout_ms = 250
@@ -244,6 +247,7 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.db, "/var/lib/refpoint/rp.db");
   EXPECT_EQ(cfg.root, "/srv/disks");
   EXPECT_EQ(cfg.synchronous, "full");
+  EXPECT_EQ(cfg.max_size_mb, 64u);
   EXPECT_EQ(cfg.time_before_removal_s, 60u);
   EXPECT_EQ(cfg.method_timeout_ms, 250u);
   EXPECT_EQ(cfg.max_queued_per_system, 7u);
@@ -390,8 +394,11 @@ TEST(ConfigFileErrors, EveryKeyRejectsAWrongType) {
     {"storage", "db"},
     {"storage", "root"},
     {"storage", "synchronous"},
+    {"storage", "max_size_mb"},
     {"jobs", "time_before_removal_s"},
     {"jobs", "method_timeout_ms"},
+    {"jobs", "max_queued_per_system"},
+    {"jobs", "max_jobs_in_memory"},
     {"backend.sim", "bytes_per_second"},
     {"backend.sim", "progress_interval_ms"},
     {"backend.file", "block_size"},

@@ -103,5 +103,49 @@ TEST_F(LimitsTest, JobsHeldInMemoryAreBoundedAcrossMachines) {
     kill_job(third);
 }
 
+TEST_F(LimitsTest, ADatabaseThatCannotGrowRefusesNewWorkAndLosesNothing) {
+  start({"--config", write_config(50'000'000, "[storage]\nmax_size_mb = 1\n")});
+  // Systems with many disks until the database is full.
+  std::string disks = "[";
+  for (int d = 0; d < 40; ++d)
+    disks +=
+      std::string{d ? "," : ""} + R"({"id":"disk-)" + std::to_string(d) + R"(","sizeBytes":1000})";
+  disks += "]";
+  std::vector<std::string> stored;
+  test_response full;
+  for (int i = 0; i < 2000 && full.status == 0; ++i) {
+    auto res = http().post("/api/v1/systems", R"({"elementName":"filler","disks":)" + disks + "}",
+                           json_headers());
+    if (res.status == 201u)
+      stored.push_back(std::string{res.json().at("name").as_string()});
+    else
+      full = res;
+  }
+  ASSERT_EQ(full.status, 507u) << full.body;
+  EXPECT_NE(full.body.find("the database is full"), std::string::npos) << full.body;
+  ASSERT_FALSE(stored.empty());
+  // Jobs are refused the same way once their rows no longer fit either (CIM: 2, naming
+  // why), and reads go on.
+  test_response refused_job;
+  for (int i = 0; i < 2000 && refused_job.status != 507u; ++i)
+    refused_job = post_rp(stored.front());
+  EXPECT_EQ(refused_job.status, 507u) << refused_job.body;
+  auto cim = cim_create({{"AffectedSystem", system_path(stored.front())},
+                         {"ReferencePointSettings", ""},
+                         {"ReferencePointType", 1}});
+  EXPECT_EQ(cim.at("ReturnValue").to_number<int>(), 2) << json::serialize(cim);
+  EXPECT_NE(json::serialize(cim).find("the database is full"), std::string::npos)
+    << json::serialize(cim);
+  EXPECT_EQ(http().get("/api/v1/systems/" + stored.back()).status, 200u);
+
+  // With room again (restarted without the limit), everything committed is there and new
+  // work is taken.
+  ASSERT_EQ(stop_gracefully(), 0);
+  start();
+  EXPECT_EQ(count_items("/api/v1/systems"), stored.size());
+  auto job = wait_rest_job(accepted(stored.front()));
+  EXPECT_EQ(job.at("state"), "completed") << json::serialize(job);
+}
+
 } // namespace
 } // namespace refpoint::test

@@ -93,8 +93,32 @@ TEST_F(Schema, ReadOnlyOpenRefusesFileThatNeedsMigration) {
 TEST_F(Schema, ReadOnlyConnectionCannotWrite) {
   database::open(path_);
   auto reader = database::open(path_, true);
-  EXPECT_THROW(reader.put_system(sample_system("SYS-1")), store_error);
+  try {
+    reader.put_system(sample_system("SYS-1"));
+    ADD_FAILURE() << "a read-only connection wrote";
+  } catch (const store_error& e) {
+    EXPECT_EQ(e.fault(), refpoint::persistence::storage_fault::read_only) << e.what();
+  }
   EXPECT_TRUE(reader.load_systems().empty());
+}
+
+TEST_F(Schema, ADatabaseThatCannotGrowFailsWritesAsFullAndKeepsWhatItHas) {
+  auto db = database::open(path_);
+  db.limit_size(64 * 1024);
+  int stored = 0;
+  try {
+    for (; stored < 10'000; ++stored)
+      db.put_system(sample_system("SYS-" + std::to_string(stored)));
+    ADD_FAILURE() << "10,000 systems fit in 64 KiB";
+  } catch (const store_error& e) {
+    EXPECT_EQ(e.fault(), refpoint::persistence::storage_fault::full) << e.what();
+  }
+  EXPECT_GT(stored, 0);
+  EXPECT_EQ(db.load_systems().size(), static_cast<std::size_t>(stored));
+  // Room again (a larger limit): writes go on.
+  db.limit_size(1024 * 1024);
+  db.put_system(sample_system("SYS-more"));
+  EXPECT_EQ(db.load_systems().size(), static_cast<std::size_t>(stored) + 1);
 }
 
 // -- systems ----------------------------------------------------------------------------
