@@ -1,7 +1,10 @@
-// Cursors and job-list queries a client sends back (`protocol/job_query.hpp`): the bytes as
-// a job cursor, a cluster cursor and a `name=value&...` query. A cursor that decodes encodes
-// to one that decodes to the same place.
+// Cursors and queries a client sends back: the bytes as a job cursor, a cluster cursor and
+// a job-list `name=value&...` query (`protocol/job_query.hpp`), and as the event stream's
+// `since` cursor and `types` list (`protocol/event.hpp`, the WebSocket query). A cursor that
+// decodes encodes to one that decodes to the same place; an accepted `types` list holds only
+// non-empty items.
 
+#include "protocol/event.hpp"
 #include "protocol/job_query.hpp"
 
 #include <cstddef>
@@ -24,6 +27,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || !(*again == *cursor))
       std::abort();
   }
+  if (auto since = p::parse_cursor(text)) {
+    if (p::parse_cursor(p::format_cursor(*since)) != since)
+      std::abort();
+  }
+  std::vector<std::string> types;
+  if (!p::parse_event_types(text, types))
+    for (const auto& t : types)
+      if (t.empty())
+        std::abort();
   std::vector<std::pair<std::string, std::string>> query;
   std::size_t start = 0;
   while (start <= text.size()) {
