@@ -200,9 +200,10 @@ inventory_actor_impl(self_ptr self, std::vector<system_info> systems,
       add_collection(self, info); // reserves the id; removed again if it cannot be stored
       auto promise = self->make_response_promise<protocol::collection_info>();
       auto drop = [=](caf::error err) mutable {
-        auto i = self->state.collections.find(info.id);
-        self->send_exit(i->second.actor, caf::exit_reason::user_shutdown);
-        self->state.collections.erase(i);
+        if (auto i = self->state.collections.find(info.id); i != self->state.collections.end()) {
+          self->send_exit(i->second.actor, caf::exit_reason::user_shutdown);
+          self->state.collections.erase(i);
+        }
         promise.deliver(std::move(err));
       };
       check_systems_exist(
