@@ -31,14 +31,6 @@ public:
   failpoint_env& operator=(const failpoint_env&) = delete;
 };
 
-/// The id in a reference point's or collection reference point's object path.
-std::string id_in_path(const std::string& path) {
-  std::smatch m;
-  if (!std::regex_search(path, m, std::regex{R"((?:InstanceID|CollectionID)="([^"]+)\")"}))
-    return {};
-  return m[1];
-}
-
 class ClusterCollectionsTest : public ClusterTest {
 protected:
   /// Starts a, b (joining a) and c (joining b); `failing` (if any) runs with the failpoint

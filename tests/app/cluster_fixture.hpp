@@ -5,9 +5,19 @@
 #include "daemon_fixture.hpp"
 
 #include <map>
+#include <regex>
 #include <string>
 
 namespace refpoint::test {
+
+/// The id in an object path: its `InstanceID` (jobs, reference points) or `CollectionID`
+/// (collection reference points); empty when it has neither.
+inline std::string id_in_path(const std::string& path) {
+  std::smatch m;
+  if (!std::regex_search(path, m, std::regex{R"((?:InstanceID|CollectionID)="([^"]+)\")"}))
+    return {};
+  return m[1];
+}
 
 /// One node: its process, its HTTP client and its cluster port.
 struct node_run {

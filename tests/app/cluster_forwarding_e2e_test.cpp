@@ -17,14 +17,6 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
-/// The `InstanceID` in an object path.
-std::string instance_id_in(const std::string& path) {
-  std::smatch m;
-  if (!std::regex_search(path, m, std::regex{R"(InstanceID="([^"]+)\")"}))
-    return {};
-  return m[1];
-}
-
 class ClusterForwardingTest : public ClusterTest {
 protected:
   /// Creates a system through node `via` whose home is `home` (named in the body when they
@@ -133,7 +125,7 @@ TEST_F(ClusterForwardingTest, AReferencePointOfMachineOnCThroughAIsReadableFromB
   auto job = wait_job_on("b", job_id);
   ASSERT_EQ(job.at("state"), "completed") << boost::json::serialize(job);
   auto rp_path = std::string{job.at("affectedElements").at(0).at("element").as_string()};
-  auto rp = instance_id_in(rp_path);
+  auto rp = id_in_path(rp_path);
   ASSERT_FALSE(rp.empty()) << rp_path;
   auto read = on("a").get("/api/v1/reference-points/" + rp);
   ASSERT_EQ(read.status, 200u) << read.body;
@@ -150,7 +142,7 @@ TEST_F(ClusterForwardingTest, AReferencePointOfMachineOnCThroughAIsReadableFromB
     json_headers());
   ASSERT_EQ(created.status, 200u) << created.body;
   ASSERT_EQ(created.json().at("ReturnValue"), 4096) << created.body;
-  auto cim_job = instance_id_in(std::string{created.json().at("Job").as_string()});
+  auto cim_job = id_in_path(std::string{created.json().at("Job").as_string()});
   int state = 4;
   for (auto deadline = steady::now() + 30s; state == 4 && steady::now() < deadline;) {
     auto res = on("a").get("/cim/v2/Msvm_ConcreteJob/" + cim_job);
@@ -254,7 +246,7 @@ TEST_F(ClusterForwardingTest, ChangedRangesOfADiskOnCAreAnsweredThroughA) {
   auto machine = std::string{res.json().at("name").as_string()};
   auto job = wait_job_on("a", start_rp("a", machine));
   ASSERT_EQ(job.at("state"), "completed") << boost::json::serialize(job);
-  auto rp = instance_id_in(std::string{job.at("affectedElements").at(0).at("element").as_string()});
+  auto rp = id_in_path(std::string{job.at("affectedElements").at(0).at("element").as_string()});
   auto point = on("a").get("/api/v1/reference-points/" + rp).json();
   auto rct = std::string{point.at("rctIds").at(0).as_string()};
   { // the second block changes
