@@ -9,7 +9,6 @@
 #include <csignal>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <set>
 
 namespace refpoint::test {
