@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <caf/io/middleman_actor.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -280,11 +281,12 @@ caf::result<std::string> locate_unknown(self_ptr self, owned_kind kind, const st
     }
     ++st->pending;
     auto name = p.info.name;
+    auto at = address; // a copy: clang 14 cannot capture a structured binding
     self->request(p.handle, dial_timeout, owner_atom::value, wanted)
       .then(
         [=](bool owned) {
           if (owned) {
-            remember(self, address, kind, key);
+            remember(self, at, kind, key);
             found(name);
           }
           finish_one();
@@ -432,7 +434,8 @@ void dial(self_ptr self, const std::string& address) {
     return;
   p.dialing = true;
   auto [host, port] = split_address(address);
-  auto mm = self->system().middleman().actor_handle();
+  auto mm = st.settings.tls ? self->system().openssl_manager().actor_handle()
+                           : self->system().middleman().actor_handle();
   self->request(mm, dial_timeout, caf::connect_atom::value, host, port)
     .then(
       [=](caf::node_id&, caf::strong_actor_ptr& ptr, std::set<std::string>&) {

@@ -23,6 +23,9 @@ struct cluster_settings {
   std::vector<std::string> peers; ///< "HOST:PORT" addresses to dial at start
   std::chrono::milliseconds heartbeat{1000};
   std::chrono::milliseconds max_backoff{5000}; ///< between redials of a lost peer
+  /// Dial peers over TLS (CAF's openssl module, which must then be loaded) instead of plain
+  /// TCP.
+  bool tls = false;
 };
 
 /// The node's own actors the node actor works with.

@@ -217,6 +217,8 @@ constexpr key_spec key_specs[] = {
   {"server", "max_body_bytes", set_integer<&config::max_body_bytes, 1, int64_max>},
   {"server", "auth_tokens", set_auth_tokens},
   {"server", "cors_origins", set_cors_origins},
+  {"server", "tls_cert", set_string<&config::tls_cert, is_any_path, &path_shape>},
+  {"server", "tls_key", set_string<&config::tls_key, is_any_path, &path_shape>},
   {"server", "io_threads", set_integer<&config::io_threads, 1, max_threads>},
   {"storage", "db", set_string<&config::db, is_nonempty_path, &nonempty_path_shape>},
   {"storage", "root", set_string<&config::root, is_any_path, &path_shape>},
@@ -242,6 +244,9 @@ constexpr key_spec key_specs[] = {
   {"cluster", "node", set_string<&config::node, is_node_name_or_empty, &node_or_empty_shape>},
   {"cluster", "listen", set_cluster_listen},
   {"cluster", "peers", set_peers},
+  {"cluster", "tls_cert", set_string<&config::cluster_tls_cert, is_any_path, &path_shape>},
+  {"cluster", "tls_key", set_string<&config::cluster_tls_key, is_any_path, &path_shape>},
+  {"cluster", "tls_ca", set_string<&config::cluster_tls_ca, is_any_path, &path_shape>},
   {"actors", "threads", set_integer<&config::actor_threads, 1, max_threads>},
 };
 
@@ -346,6 +351,21 @@ std::string with_source(std::string_view source_name, const std::string& message
   return source_name.empty() ? message : std::string(source_name) + ": " + message;
 }
 
+/// `[cluster] tls_cert`, `tls_key` and `tls_ca` go together: a node that encrypts its links
+/// also proves who it is and checks who its peers are.
+std::optional<std::string> check_cluster_tls(const config& cfg) {
+  const bool cert = !cfg.cluster_tls_cert.empty(), key = !cfg.cluster_tls_key.empty(),
+             ca = !cfg.cluster_tls_ca.empty();
+  if (cert == key && key == ca)
+    return std::nullopt;
+  std::string missing;
+  for (const auto& [set, name] : {std::pair{cert, "tls_cert"}, {key, "tls_key"}, {ca, "tls_ca"}})
+    if (!set)
+      missing += std::string{missing.empty() ? "" : " and "} + "[cluster] " + name;
+  return "cluster links over TLS need [cluster] tls_cert, tls_key and tls_ca: " + missing +
+         " missing";
+}
+
 // ---------------------------------------------------------------------------------------
 // Command line.
 
@@ -360,6 +380,8 @@ struct option_spec {
 constexpr option_spec option_specs[] = {
   {"--config", true, false, "FILE", "read settings from a TOML file (applied before flags)"},
   {"--listen", true, false, "HOST:PORT", "HTTP listen address; port 0 picks a free port"},
+  {"--tls-cert", true, false, "FILE", "serve HTTPS with this PEM certificate chain"},
+  {"--tls-key", true, false, "FILE", "the PEM private key of --tls-cert"},
   {"--db", true, false, "PATH", "SQLite database file"},
   {"--node", true, false, "NAME", "this node's name in a cluster"},
   {"--cluster-listen", true, false, "HOST:PORT", "publish this node for cluster peers"},
@@ -401,13 +423,18 @@ std::optional<std::string> apply_flag(const flag& f, config& cfg) {
     if (!ep)
       return flag_error(name, "HOST:PORT (port 1-65535)", v);
     cfg.peers.push_back(std::move(*ep));
-  } else if (name == "--db" || name == "--inventory") {
+  } else if (name == "--db" || name == "--inventory" || name == "--tls-cert" ||
+             name == "--tls-key") {
     if (!is_nonempty_path(v))
       return flag_error(name, "a non-empty path", v);
     if (name == "--db")
       cfg.db = v;
-    else
+    else if (name == "--inventory")
       cfg.inventory = v;
+    else if (name == "--tls-cert")
+      cfg.tls_cert = v;
+    else
+      cfg.tls_key = v;
   } else if (name == "--node") {
     if (!is_node_name(v))
       return flag_error(name, node_shape, v);
@@ -564,6 +591,12 @@ cli_result parse_command_line(int argc, const char* const* argv) {
     if (auto err = apply_flag(f, cfg))
       return failure(*err);
   }
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty())
+    return failure(cfg.tls_key.empty()
+                     ? "[server] tls_cert is set without [server] tls_key (--tls-key FILE)"
+                     : "[server] tls_key is set without [server] tls_cert (--tls-cert FILE)");
+  if (auto err = check_cluster_tls(cfg))
+    return failure(*err);
   cli_result r;
   r.cfg = std::move(cfg);
   return r;

@@ -36,6 +36,8 @@ struct config {
   std::size_t max_body_bytes = 1048576;
   std::vector<std::string> auth_tokens;  ///< empty: no authentication
   std::vector<std::string> cors_origins; ///< origins (or "*") allowed CORS; empty: none
+  std::string tls_cert; ///< PEM certificate chain: serve HTTPS and WSS; empty: plain HTTP
+  std::string tls_key;  ///< PEM private key of `tls_cert` (both or neither)
   // [storage]
   std::string db = "refpoint.db";
   std::string root;                   ///< file-backed disks must live under it; empty: none
@@ -63,6 +65,11 @@ struct config {
   std::string node; ///< empty: not named on the command line or in the file
   std::optional<endpoint> cluster_listen;
   std::vector<endpoint> peers;
+  /// Cluster links over TLS with mutual authentication (all three or none): this node's PEM
+  /// certificate and key, and the CA every peer's certificate must be signed by.
+  std::string cluster_tls_cert;
+  std::string cluster_tls_key;
+  std::string cluster_tls_ca;
   // process (top-level keys `inventory`, `log_level`; [server] io_threads; [actors] threads)
   std::string inventory;          ///< seed file; empty: none
   std::string log_level = "info"; ///< "error" | "warning" | "info" | "debug"
@@ -89,10 +96,11 @@ struct cli_result {
 };
 
 /// Parses argv. `--config FILE` is read and applied first, wherever it appears; then the
-/// overrides `--listen`, `--db`, `--node`, `--cluster-listen`, `--peer` (repeatable: the
-/// flags' peers replace the file's), `--inventory`, `--log-level` apply. Both `--flag value`
-/// and `--flag=value` work. Giving a non-repeatable flag twice is an error. `--help` or
-/// `--version` anywhere wins over everything else (no file is read).
+/// overrides `--listen`, `--tls-cert`, `--tls-key`, `--db`, `--node`, `--cluster-listen`,
+/// `--peer` (repeatable: the flags' peers replace the file's), `--inventory`, `--log-level`
+/// apply. The result must name both `[server] tls_cert` and `tls_key`, or neither. Both
+/// `--flag value` and `--flag=value` work. Giving a non-repeatable flag twice is an error.
+/// `--help` or `--version` anywhere wins over everything else (no file is read).
 cli_result parse_command_line(int argc, const char* const* argv);
 
 /// The --help text, listing every flag; ends with a newline.

@@ -5,6 +5,7 @@
 #include "actors/file_disks.hpp"
 #include "actors/inventory_actor.hpp"
 #include "actors/op_error.hpp"
+#include "app/cluster_tls.hpp"
 #include "app/inventory_file.hpp"
 #include "app/recovery.hpp"
 #include "persistence/database.hpp"
@@ -14,11 +15,13 @@
 #include "web/gateway.hpp"
 #include "web/http_server.hpp"
 #include "web/relay_server.hpp"
+#include "web/tls_context.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -34,6 +37,20 @@ int fail(const std::string& reason) {
   std::cerr << "refpointd: " << reason << std::endl;
   return 1;
 }
+
+/// A setting that cannot be used, as a bad config file is (exit 2).
+int fail_config(const std::string& reason) {
+  std::cerr << "refpointd: " << reason << std::endl;
+  return 2;
+}
+
+/// An io_context whose queued handlers can be destroyed before the objects that use it are
+/// (`execution_context::shutdown` is protected).
+class daemon_io_context : public boost::asio::io_context {
+public:
+  using io_context::io_context;
+  void destroy_pending_handlers() { shutdown(); }
+};
 
 void log_info(const config& cfg, const std::string& line) {
   if (cfg.log_level == "info" || cfg.log_level == "debug")
@@ -140,6 +157,16 @@ int run_daemon(const config& cfg) {
   const bool clustered = cfg.cluster_listen || !cfg.peers.empty();
   if (clustered && cfg.node.empty())
     return fail("[cluster] node (--node NAME) is required to join a cluster");
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (!cfg.tls_cert.empty()) {
+    auto loaded = web::make_server_tls_context(cfg.tls_cert, cfg.tls_key);
+    if (auto* err = std::get_if<std::string>(&loaded))
+      return fail_config("[server] " + *err);
+    tls = std::get<std::shared_ptr<boost::asio::ssl::context>>(std::move(loaded));
+  }
+  if (clustered && cluster_tls(cfg))
+    if (auto err = check_cluster_tls_files(cfg))
+      return fail_config(*err);
   auto backend = open_file_backend(cfg);
   if (auto* err = std::get_if<std::string>(&backend))
     return fail(*err);
@@ -155,7 +182,7 @@ int run_daemon(const config& cfg) {
 
   // Declared before the actor system, so it outlives every actor that may still hold a
   // responder posting to it.
-  boost::asio::io_context io{static_cast<int>(cfg.io_threads)};
+  daemon_io_context io{static_cast<int>(cfg.io_threads)};
   // Installed before the listening line: a signal right after it must drain, not kill.
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
 
@@ -165,6 +192,8 @@ int run_daemon(const config& cfg) {
   caf_cfg.set("logger.file-verbosity", caf::atom("quiet"));
   if (clustered) {
     caf_cfg.load<caf::io::middleman>();
+    if (cluster_tls(cfg))
+      load_cluster_tls(caf_cfg, cfg);
     actors::register_cluster_types(caf_cfg);
   }
   caf::actor_system sys{caf_cfg};
@@ -183,6 +212,7 @@ int run_daemon(const config& cfg) {
   cluster.self.name = cfg.node;
   for (const auto& peer : cfg.peers)
     cluster.peers.push_back(to_string(peer));
+  cluster.tls = cluster_tls(cfg);
   auto node = actors::spawn_cluster_node(
     sys, std::move(cluster), {.inventory = inventory, .store = store, .query = query, .hub = hub});
   // Before any requeued job: a collection job reaches members on other nodes through it.
@@ -223,7 +253,7 @@ int run_daemon(const config& cfg) {
                          .max_event_subscribers = cfg.event_max_subscribers,
                          .event_ping_interval = std::chrono::seconds{cfg.event_ping_interval_s}});
   web::http_server server{io, limits_of(cfg), web::make_gateway(ctx),
-                          web::make_event_stream_gateway(ctx)};
+                          web::make_event_stream_gateway(ctx), std::move(tls)};
   auto relay = web::spawn_relay_server(sys, web::make_relayed_gateway(ctx));
   caf::anon_send(node, actors::serve_atom::value, relay);
   auto stop_all = [&] {
@@ -239,8 +269,10 @@ int run_daemon(const config& cfg) {
   }
   std::string cluster_address;
   if (cfg.cluster_listen) {
-    auto port = sys.middleman().publish(node, cfg.cluster_listen->port,
-                                        cfg.cluster_listen->host.c_str(), true);
+    const auto host = cfg.cluster_listen->host.c_str();
+    auto port = cluster_tls(cfg)
+                  ? caf::openssl::publish(node, cfg.cluster_listen->port, host, true)
+                  : sys.middleman().publish(node, cfg.cluster_listen->port, host, true);
     if (!port) {
       ctx.reset();
       stop_all();
@@ -257,7 +289,8 @@ int run_daemon(const config& cfg) {
   auto shown = cfg.listen;
   shown.port = server.port();
   caf::anon_send(node, actors::start_atom::value, to_string(shown), cluster_address);
-  std::cout << "refpointd listening on http://" << to_string(shown) << std::endl;
+  std::cout << "refpointd listening on " << (cfg.tls_cert.empty() ? "http" : "https") << "://"
+            << to_string(shown) << std::endl;
 
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec)
@@ -277,6 +310,11 @@ int run_daemon(const config& cfg) {
   // Job actors going down cancel their scans; running reads end at their next check.
   if (files)
     files->stop();
+  // Handlers the stop left queued (a WebSocket session still closing, say) hold actor
+  // handles, and a handle alive at ~actor_system makes it wait for ever. Once no actor can
+  // post to the context any more, they go.
+  sys.await_all_actors_done();
+  io.destroy_pending_handlers();
   log_info(cfg, "stopped");
   return 0;
 }

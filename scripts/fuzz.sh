@@ -2,15 +2,15 @@
 # Builds the libFuzzer targets of tests/fuzz (clang 14, with AddressSanitizer and
 # UndefinedBehaviorSanitizer) into build-fuzz/ and runs each for SECONDS (default 60),
 # starting from its seed corpus in tests/fuzz/corpus/TARGET. New inputs go to a scratch
-# corpus, never into the repository. A crash stops the run: the input that caused it is
-# saved as build-fuzz/crash-TARGET-* and the script fails; make it a regression test.
+# corpus, never into the repository. A crash, or an input running over 30 s, stops the run: the
+# input is saved as build-fuzz/crash-TARGET-* and the script fails; make it a regression test.
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(object_path settings cim_calls rest_bodies cursors)
+[ ${#targets[@]} -gt 0 ] || targets=(object_path settings cim_calls rest_bodies cursors http_router)
 
 "$root/scripts/setup.sh" >/dev/null
 build="${REFPOINT_FUZZ_BUILD_DIR:-$root/build-fuzz}"
@@ -23,7 +23,7 @@ trap 'rm -rf "$scratch"' EXIT
 for t in "${targets[@]}"; do
   mkdir -p "$scratch/$t"
   log="$scratch/$t.log"
-  if ! "$build/bin/fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 \
+  if ! "$build/bin/fuzz_$t" -max_total_time="$seconds" -timeout=30 -print_final_stats=1 \
     -artifact_prefix="$build/crash-$t-" "$scratch/$t" "$root/tests/fuzz/corpus/$t" \
     >"$log" 2>&1; then
     tail -n 40 "$log" >&2

@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev
   libgtest-dev
   libtomlplusplus-dev libpugixml-dev libxxhash-dev
-  curl python3 wrk xxhash
+  curl python3 wrk xxhash openssl
   chromium fonts-dejavu-core
 )
 # The dashboard's browser test runs on node; any node 18 or newer will do (Debian 12's

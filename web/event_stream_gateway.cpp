@@ -47,8 +47,7 @@ std::variant<event_stream_options, http_response> subscription_of(const exchange
 } // namespace
 
 upgrade_handler make_event_stream_gateway(std::weak_ptr<const gateway_context> weak_ctx) {
-  return [weak_ctx](http_request& req,
-                    boost::beast::tcp_stream& stream) -> std::optional<http_response> {
+  return [weak_ctx](http_request& req, upgrade_stream stream) -> std::optional<http_response> {
     const auto started = std::chrono::steady_clock::now();
     exchange ex;
     ex.meta = meta_of(req);
@@ -79,10 +78,14 @@ upgrade_handler make_event_stream_gateway(std::weak_ptr<const gateway_context> w
       return answer(problem_response(ex.meta, http::status::service_unavailable,
                                      "too many event stream subscribers (at most " +
                                        std::to_string(ctx.max_event_subscribers) + ")"));
-    auto session = std::make_shared<event_stream_session>(
-      std::move(stream), std::move(std::get<event_stream_options>(subscription)),
-      event_stream_deps{ctx.system, ctx.events, ctx.query});
-    session->run(std::move(req));
+    std::visit(
+      [&]<class Stream>(Stream* connection) {
+        auto session = std::make_shared<event_stream_session<Stream>>(
+          std::move(*connection), std::move(std::get<event_stream_options>(subscription)),
+          event_stream_deps{ctx.system, ctx.events, ctx.query});
+        session->run(std::move(req));
+      },
+      stream);
     answer(http_response{http::status::switching_protocols, ex.meta.version});
     return std::nullopt;
   };

@@ -30,13 +30,16 @@ constexpr std::uint16_t close_gone = 4410;
 
 } // namespace
 
-event_stream_session::event_stream_session(beast::tcp_stream&& stream, event_stream_options options,
-                                           event_stream_deps deps)
+template <class NextLayer>
+event_stream_session<NextLayer>::event_stream_session(NextLayer&& stream,
+                                                      event_stream_options options,
+                                                      event_stream_deps deps)
     : options_(std::move(options)), deps_(std::move(deps)), ws_(std::move(stream)),
       executor_(ws_.get_executor()) {}
 
-void event_stream_session::run(http_request req) {
-  net::post(executor_, [self = shared_from_this(), req = std::move(req)]() mutable {
+template <class NextLayer>
+void event_stream_session<NextLayer>::run(http_request req) {
+  net::post(executor_, [self = this->shared_from_this(), req = std::move(req)]() mutable {
     auto& ws = self->ws_;
     auto& tcp = beast::get_lowest_layer(ws);
     tcp.expires_never(); // the WebSocket timeouts take over
@@ -59,14 +62,16 @@ void event_stream_session::run(http_request req) {
   });
 }
 
-void event_stream_session::shut_down() {
-  net::post(executor_, [self = shared_from_this()] {
+template <class NextLayer>
+void event_stream_session<NextLayer>::shut_down() {
+  net::post(executor_, [self = this->shared_from_this()] {
     self->close_with(static_cast<std::uint16_t>(websocket::close_code::going_away),
                      "the server is stopping", false);
   });
 }
 
-bool event_stream_session::offer(const actors::event_batch& batch) {
+template <class NextLayer>
+bool event_stream_session<NextLayer>::offer(const actors::event_batch& batch) {
   if (dropped_.load())
     return false;
   const auto matching = static_cast<std::size_t>(
@@ -75,31 +80,32 @@ bool event_stream_session::offer(const actors::event_batch& batch) {
     return true;
   if (live_pending_.fetch_add(matching) + matching > options_.queue_limit) {
     dropped_ = true;
-    net::post(executor_, [self = shared_from_this(), matching] {
+    net::post(executor_, [self = this->shared_from_this(), matching] {
       self->release_live(matching);
       self->close_with(close_too_slow, "subscriber too slow", false);
     });
     return false;
   }
-  net::post(executor_, [self = shared_from_this(), batch] { self->on_live(batch); });
+  net::post(executor_, [self = this->shared_from_this(), batch] { self->on_live(batch); });
   return true;
 }
 
-void event_stream_session::on_accept(beast::error_code ec) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_accept(beast::error_code ec) {
   upgrade_request_.reset();
   if (ec)
     return end();
-  caught_up_at_ = deps_.hub->subscribe(shared_from_this());
+  caught_up_at_ = deps_.hub->subscribe(this->shared_from_this());
   subscribed_ = true;
   do_read();
   if (!options_.since)
     return go_live();
   call_actor(
     deps_.system, deps_.query, options_.store_timeout,
-    [self = shared_from_this()](persistence::event_bounds& bounds) {
+    [self = this->shared_from_this()](persistence::event_bounds& bounds) {
       net::post(self->executor_, [self, bounds] { self->on_bounds(bounds); });
     },
-    [self = shared_from_this()](caf::error&) {
+    [self = this->shared_from_this()](caf::error&) {
       net::post(self->executor_, [self] {
         self->close_with(static_cast<std::uint16_t>(websocket::close_code::internal_error),
                          "event store unavailable", false);
@@ -108,19 +114,22 @@ void event_stream_session::on_accept(beast::error_code ec) {
     persistence::event_bounds_atom::value);
 }
 
-void event_stream_session::do_read() {
-  ws_.async_read(read_buffer_,
-                 beast::bind_front_handler(&event_stream_session::on_read, shared_from_this()));
+template <class NextLayer>
+void event_stream_session<NextLayer>::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&event_stream_session::on_read,
+                                                         this->shared_from_this()));
 }
 
-void event_stream_session::on_read(beast::error_code ec, std::size_t) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_read(beast::error_code ec, std::size_t) {
   if (ec)
     return end();                            // the client closed, left or timed out
   read_buffer_.consume(read_buffer_.size()); // clients have nothing to say
   do_read();
 }
 
-void event_stream_session::on_bounds(persistence::event_bounds bounds) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_bounds(persistence::event_bounds bounds) {
   if (closing_ || ended_)
     return;
   const auto since = *options_.since;
@@ -134,7 +143,8 @@ void event_stream_session::on_bounds(persistence::event_bounds bounds) {
   fetch_page();
 }
 
-void event_stream_session::fetch_page() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::fetch_page() {
   page_pending_ = true;
   persistence::event_query query{.after = replayed_to_,
                                  .upto = caught_up_at_,
@@ -143,11 +153,11 @@ void event_stream_session::fetch_page() {
                                  .limit = replay_page_size};
   call_actor(
     deps_.system, deps_.query, options_.store_timeout,
-    [self = shared_from_this()](persistence::event_page& page) {
+    [self = this->shared_from_this()](persistence::event_page& page) {
       net::post(self->executor_,
                 [self, page = std::move(page)]() mutable { self->on_page(std::move(page)); });
     },
-    [self = shared_from_this()](caf::error&) {
+    [self = this->shared_from_this()](caf::error&) {
       net::post(self->executor_, [self] {
         self->close_with(static_cast<std::uint16_t>(websocket::close_code::internal_error),
                          "event store unavailable", false);
@@ -156,7 +166,8 @@ void event_stream_session::fetch_page() {
     persistence::list_events_atom::value, std::move(query));
 }
 
-void event_stream_session::on_page(persistence::event_page page) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_page(persistence::event_page page) {
   page_pending_ = false;
   if (closing_ || ended_)
     return;
@@ -174,7 +185,8 @@ void event_stream_session::on_page(persistence::event_page page) {
   do_write();
 }
 
-void event_stream_session::go_live() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::go_live() {
   queue_.push_back(outgoing::of_text(protocol::caught_up_message(caught_up_at_)));
   live_ = true;
   std::ranges::move(held_, std::back_inserter(queue_));
@@ -182,7 +194,8 @@ void event_stream_session::go_live() {
   do_write();
 }
 
-void event_stream_session::on_live(const actors::event_batch& batch) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_live(const actors::event_batch& batch) {
   for (std::size_t i = 0; i < batch->size(); ++i) {
     if (!options_.filter.matches((*batch)[i]))
       continue;
@@ -195,7 +208,8 @@ void event_stream_session::on_live(const actors::event_batch& batch) {
   do_write();
 }
 
-void event_stream_session::do_write() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::do_write() {
   if (writing_ || close_sent_ || ended_)
     return;
   if (queue_.empty()) {
@@ -206,11 +220,12 @@ void event_stream_session::do_write() {
   writing_ = true;
   const auto& next = queue_.front();
   const std::string& text = next.batch ? (*next.batch)[next.index].message : next.text;
-  ws_.async_write(net::buffer(text),
-                  beast::bind_front_handler(&event_stream_session::on_write, shared_from_this()));
+  ws_.async_write(net::buffer(text), beast::bind_front_handler(&event_stream_session::on_write,
+                                                               this->shared_from_this()));
 }
 
-void event_stream_session::on_write(beast::error_code ec, std::size_t) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (!queue_.empty()) {
     if (queue_.front().live)
@@ -224,7 +239,9 @@ void event_stream_session::on_write(beast::error_code ec, std::size_t) {
   do_write();
 }
 
-void event_stream_session::close_with(std::uint16_t code, std::string reason, bool flush_queue) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::close_with(std::uint16_t code, std::string reason,
+                                                 bool flush_queue) {
   if (closing_ || ended_)
     return;
   closing_.emplace();
@@ -238,13 +255,15 @@ void event_stream_session::close_with(std::uint16_t code, std::string reason, bo
   do_write();
 }
 
-void event_stream_session::do_close() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::do_close() {
   close_sent_ = true;
   // The read loop sees the client's answer (or the handshake timeout) and ends the session.
-  ws_.async_close(*closing_, [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(*closing_, [self = this->shared_from_this()](beast::error_code) {});
 }
 
-void event_stream_session::end() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::end() {
   if (ended_)
     return;
   ended_ = true;
@@ -254,7 +273,8 @@ void event_stream_session::end() {
   beast::get_lowest_layer(ws_).socket().close(ignored);
 }
 
-void event_stream_session::drop_waiting() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::drop_waiting() {
   // A write in flight still reads its message until its handler runs.
   while (queue_.size() > (writing_ ? 1u : 0u)) {
     if (queue_.back().live)
@@ -264,12 +284,14 @@ void event_stream_session::drop_waiting() {
   drop_held();
 }
 
-void event_stream_session::drop_held() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::drop_held() {
   release_live(held_.size());
   held_.clear();
 }
 
-void event_stream_session::leave_hub() {
+template <class NextLayer>
+void event_stream_session<NextLayer>::leave_hub() {
   dropped_ = true;
   if (subscribed_) {
     subscribed_ = false;
@@ -277,8 +299,12 @@ void event_stream_session::leave_hub() {
   }
 }
 
-void event_stream_session::release_live(std::size_t count) {
+template <class NextLayer>
+void event_stream_session<NextLayer>::release_live(std::size_t count) {
   live_pending_.fetch_sub(count);
 }
+
+template class event_stream_session<plain_stream>;
+template class event_stream_session<tls_stream>;
 
 } // namespace refpoint::web

@@ -15,6 +15,9 @@
 /// interval closes the connection.
 ///
 /// Threading: `offer` runs on the hub's thread; everything else on the connection's strand.
+///
+/// `NextLayer` is the connection the HTTP server handed over: `plain_stream` or `tls_stream`
+/// (both instantiated in the .cpp).
 
 #include "actors/event_hub.hpp"
 #include "persistence/store_messages.hpp"
@@ -23,6 +26,7 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <caf/actor_system.hpp>
 
@@ -52,11 +56,12 @@ struct event_stream_deps {
   persistence::query_actor query;
 };
 
-class event_stream_session : public actors::event_subscriber,
-                             public std::enable_shared_from_this<event_stream_session> {
+template <class NextLayer>
+class event_stream_session final
+    : public actors::event_subscriber,
+      public std::enable_shared_from_this<event_stream_session<NextLayer>> {
 public:
-  event_stream_session(boost::beast::tcp_stream&& stream, event_stream_options options,
-                       event_stream_deps deps);
+  event_stream_session(NextLayer&& stream, event_stream_options options, event_stream_deps deps);
 
   /// Answers the upgrade request and starts streaming.
   void run(http_request req);
@@ -107,10 +112,10 @@ private:
   const event_stream_deps deps_;
 
   // Strand only (the stream's own executor is the connection's strand).
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<NextLayer> ws_;
 
   // Constant after construction (declared after `ws_`, whose executor it copies).
-  const boost::beast::tcp_stream::executor_type executor_;
+  const typename NextLayer::executor_type executor_;
 
   // Strand only.
   std::optional<http_request> upgrade_request_; ///< alive while the handshake runs
@@ -132,5 +137,8 @@ private:
   std::atomic<std::size_t> live_pending_{0}; ///< live events offered and not yet written
   std::atomic<bool> dropped_{false};         ///< the hub forgot us (slow, or closing)
 };
+
+extern template class event_stream_session<plain_stream>;
+extern template class event_stream_session<tls_stream>;
 
 } // namespace refpoint::web

@@ -5,8 +5,9 @@
 namespace refpoint::web {
 
 http_server::http_server(boost::asio::io_context& io, server_limits limits, request_handler handler,
-                         upgrade_handler upgrade)
-    : listener_(std::make_shared<listener>(io, limits, std::move(handler), std::move(upgrade))) {}
+                         upgrade_handler upgrade, std::shared_ptr<boost::asio::ssl::context> tls)
+    : listener_(std::make_shared<listener>(io, limits, std::move(handler), std::move(upgrade),
+                                           std::move(tls))) {}
 
 http_server::~http_server() {
   if (!listener_->stopping())

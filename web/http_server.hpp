@@ -12,6 +12,16 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
+
+// Declared here so that only the files that build TLS connections include OpenSSL.
+namespace boost::asio::ssl {
+class context;
+}
+namespace boost::beast {
+template <class NextLayer>
+class ssl_stream;
+}
 
 namespace refpoint::web {
 
@@ -35,13 +45,19 @@ using responder = std::function<void(http_response)>;
 /// later through the responder. An exception escaping it answers 500.
 using request_handler = std::function<void(http_request&&, responder)>;
 
+/// A connection as the server speaks on it: plain TCP, or TLS over TCP (HTTPS, WSS).
+using plain_stream = boost::beast::tcp_stream;
+using tls_stream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
+/// The connection an upgrade handler may take over: one of the two, its handshake done.
+using upgrade_stream = std::variant<plain_stream*, tls_stream*>;
+
 /// Takes over a connection whose request asks for a WebSocket upgrade. Either it answers a
 /// response that refuses the upgrade (written like any other, the connection then carries on
-/// or closes as usual), or it moves `stream` away (the server forgets the connection: it is
+/// or closes as usual), or it moves `*stream` away (the server forgets the connection: it is
 /// the taker's from now on) and answers nothing. Called on the connection's strand, which
 /// stays the stream's executor; it must not block. An exception escaping it answers 500.
 using upgrade_handler =
-  std::function<std::optional<http_response>(http_request& req, boost::beast::tcp_stream& stream)>;
+  std::function<std::optional<http_response>(http_request& req, upgrade_stream stream)>;
 
 /// Per-server limits; every field has a safe default.
 struct server_limits {
@@ -77,9 +93,12 @@ class listener;
 /// connections, but requests in flight still reach the handler.
 class http_server {
 public:
-  /// Without an `upgrade` handler, upgrade requests go to `handler` like any other.
+  /// Without an `upgrade` handler, upgrade requests go to `handler` like any other. With a
+  /// `tls` context (`web/tls_context.hpp`) every connection speaks TLS: it starts with a
+  /// handshake bounded by `read_timeout`, and a client that fails it (a plain HTTP client,
+  /// one that refuses the certificate) is closed without an answer.
   http_server(boost::asio::io_context& io, server_limits limits, request_handler handler,
-              upgrade_handler upgrade = {});
+              upgrade_handler upgrade = {}, std::shared_ptr<boost::asio::ssl::context> tls = {});
   ~http_server();
 
   http_server(const http_server&) = delete;

@@ -40,55 +40,109 @@ bool forbids_body(http::status status) {
          status == http::status::no_content || status == http::status::not_modified;
 }
 
+template <class Stream>
+Stream make_stream(tcp::socket&& socket, listener& owner) {
+  if constexpr (std::is_same_v<Stream, tls_stream>)
+    return Stream{std::move(socket), *owner.tls()};
+  else
+    return Stream{std::move(socket)};
+}
+
 } // namespace
 
-http_session::http_session(tcp::socket&& socket, std::shared_ptr<listener> owner)
-    : owner_(std::move(owner)), stream_(std::move(socket)) {}
+template <class Stream>
+http_session<Stream>::http_session(tcp::socket&& socket, std::shared_ptr<listener> owner)
+    : owner_(std::move(owner)), stream_(make_stream<Stream>(std::move(socket), *owner_)) {}
 
-http_session::~http_session() {
+template <class Stream>
+http_session<Stream>::~http_session() {
   owner_->on_session_end(this);
 }
 
-void http_session::run() {
-  net::dispatch(stream_.get_executor(),
-                beast::bind_front_handler(&http_session::do_wait_request, shared_from_this()));
+template <class Stream>
+void http_session<Stream>::run() {
+  if constexpr (is_tls)
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&http_session::do_handshake, this->shared_from_this()));
+  else
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&http_session::do_wait_request,
+                                                                    this->shared_from_this()));
 }
 
-void http_session::refuse(http_response res) {
+template <class Stream>
+void http_session<Stream>::refuse(http_response res) {
   net::dispatch(stream_.get_executor(),
-                [self = shared_from_this(), res = std::move(res)]() mutable {
-                  self->do_write(std::move(res), false);
+                [self = this->shared_from_this(), res = std::move(res)]() mutable {
+                  if constexpr (is_tls) {
+                    self->refusal_ = std::move(res);
+                    self->do_handshake();
+                  } else {
+                    self->do_write(std::move(res), false);
+                  }
                 });
 }
 
-void http_session::shutdown() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->phase_ == phase::waiting)
+template <class Stream>
+void http_session<Stream>::shutdown() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    if (self->phase_ == phase::waiting || self->phase_ == phase::handshaking)
       self->close();
   });
 }
 
-void http_session::do_wait_request() {
+template <class Stream>
+void http_session<Stream>::do_handshake() {
+  if constexpr (is_tls) {
+    phase_ = phase::handshaking;
+    // TLS sends small records back to back (a response, then close_notify): without this,
+    // Nagle holds the second until the client's delayed ACK, some 40 ms later.
+    beast::error_code ignored;
+    tcp_layer().socket().set_option(tcp::no_delay(true), ignored);
+    tcp_layer().expires_after(owner_->limits().read_timeout);
+    stream_.async_handshake(
+      boost::asio::ssl::stream_base::server,
+      beast::bind_front_handler(&http_session::on_handshake, this->shared_from_this()));
+  }
+}
+
+template <class Stream>
+void http_session<Stream>::on_handshake(beast::error_code ec) {
+  if (phase_ != phase::handshaking)
+    return; // closed by `shutdown` meanwhile
+  if (ec)
+    return close(); // not TLS at all, a certificate the client refused, or a timeout
+  if (refusal_) {
+    auto res = std::move(*refusal_);
+    refusal_.reset();
+    return do_write(std::move(res), false);
+  }
+  do_wait_request();
+}
+
+template <class Stream>
+void http_session<Stream>::do_wait_request() {
   if (owner_->stopping())
     return close();
   phase_ = phase::waiting;
   if (buffer_.size() > 0)
     return do_read_header(); // the client already sent (part of) its next request
   const auto& limits = owner_->limits();
-  stream_.expires_after(first_request_ ? limits.read_timeout : limits.idle_timeout);
+  tcp_layer().expires_after(first_request_ ? limits.read_timeout : limits.idle_timeout);
   stream_.async_read_some(
     buffer_.prepare(read_chunk_bytes),
-    beast::bind_front_handler(&http_session::on_wait_request, shared_from_this()));
+    beast::bind_front_handler(&http_session::on_wait_request, this->shared_from_this()));
 }
 
-void http_session::on_wait_request(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void http_session<Stream>::on_wait_request(beast::error_code ec, std::size_t bytes) {
   buffer_.commit(bytes);
   if (ec)
     return close(); // idle timeout, client left, or shutdown
   do_read_header();
 }
 
-void http_session::do_read_header() {
+template <class Stream>
+void http_session<Stream>::do_read_header() {
   phase_ = phase::reading;
   first_request_ = false;
   request_version_ = 11;
@@ -100,13 +154,14 @@ void http_session::do_read_header() {
   parser_->body_limit(std::uint64_t{limits.max_body_bytes});
   parser_->header_limit(static_cast<std::uint32_t>(
     std::min<std::size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-  stream_.expires_after(limits.read_timeout); // covers the header and the body
+  tcp_layer().expires_after(limits.read_timeout); // covers the header and the body
   http::async_read_header(
     stream_, buffer_, *parser_,
-    beast::bind_front_handler(&http_session::on_read_header, shared_from_this()));
+    beast::bind_front_handler(&http_session::on_read_header, this->shared_from_this()));
 }
 
-void http_session::on_read_header(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_read_header(beast::error_code ec, std::size_t) {
   if (ec)
     return fail_read(ec);
   if (parser_->is_done())
@@ -117,29 +172,35 @@ void http_session::on_read_header(beast::error_code ec, std::size_t) {
   do_read_body();
 }
 
-void http_session::do_continue() {
+template <class Stream>
+void http_session<Stream>::do_continue() {
   net::async_write(stream_, net::buffer(continue_response),
-                   beast::bind_front_handler(&http_session::on_continue, shared_from_this()));
+                   beast::bind_front_handler(&http_session::on_continue, this->shared_from_this()));
 }
 
-void http_session::on_continue(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_continue(beast::error_code ec, std::size_t) {
   if (ec)
     return close();
   do_read_body();
 }
 
-void http_session::do_read_body() {
-  http::async_read(stream_, buffer_, *parser_,
-                   beast::bind_front_handler(&http_session::on_read_body, shared_from_this()));
+template <class Stream>
+void http_session<Stream>::do_read_body() {
+  http::async_read(
+    stream_, buffer_, *parser_,
+    beast::bind_front_handler(&http_session::on_read_body, this->shared_from_this()));
 }
 
-void http_session::on_read_body(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_read_body(beast::error_code ec, std::size_t) {
   if (ec)
     return fail_read(ec);
   call_handler();
 }
 
-void http_session::fail_read(beast::error_code ec) {
+template <class Stream>
+void http_session<Stream>::fail_read(beast::error_code ec) {
   const auto& limits = owner_->limits();
   if (ec == http::error::body_limit)
     return do_write(make_problem(http::status::payload_too_large,
@@ -157,7 +218,8 @@ void http_session::fail_read(beast::error_code ec) {
            false);
 }
 
-void http_session::call_handler() {
+template <class Stream>
+void http_session<Stream>::call_handler() {
   phase_ = phase::handling;
   http_request req = parser_->release();
   parser_.reset();
@@ -168,7 +230,7 @@ void http_session::call_handler() {
   const auto id = ++request_id_;
   if (owner_->upgrade() && beast::websocket::is_upgrade(req))
     return call_upgrade_handler(id, req);
-  responder respond = [self = shared_from_this(), ex = stream_.get_executor(),
+  responder respond = [self = this->shared_from_this(), ex = stream_.get_executor(),
                        id](http_response res) {
     net::post(
       ex, [self, id, res = std::move(res)]() mutable { self->on_response(id, std::move(res)); });
@@ -181,10 +243,11 @@ void http_session::call_handler() {
   }
 }
 
-void http_session::call_upgrade_handler(std::uint64_t request_id, http_request& req) {
+template <class Stream>
+void http_session<Stream>::call_upgrade_handler(std::uint64_t request_id, http_request& req) {
   std::optional<http_response> refusal;
   try {
-    refusal = owner_->upgrade()(req, stream_);
+    refusal = owner_->upgrade()(req, upgrade_stream{&stream_});
   } catch (...) {
     refusal =
       make_problem(http::status::internal_server_error, "the server failed to handle the request");
@@ -196,14 +259,16 @@ void http_session::call_upgrade_handler(std::uint64_t request_id, http_request& 
   owner_->on_session_end(this);
 }
 
-void http_session::on_response(std::uint64_t request_id, http_response res) {
+template <class Stream>
+void http_session<Stream>::on_response(std::uint64_t request_id, http_response res) {
   if (request_id != request_id_ || phase_ != phase::handling)
     return; // a repeated answer
   const bool keep_alive = request_keep_alive_ && res.keep_alive() && !owner_->stopping();
   do_write(std::move(res), keep_alive);
 }
 
-void http_session::do_write(http_response res, bool keep_alive) {
+template <class Stream>
+void http_session<Stream>::do_write(http_response res, bool keep_alive) {
   phase_ = phase::writing;
   keep_alive_ = keep_alive;
   response_ = std::move(res);
@@ -220,12 +285,13 @@ void http_session::do_write(http_response res, bool keep_alive) {
   } else {
     response_.prepare_payload();
   }
-  stream_.expires_after(owner_->limits().read_timeout);
+  tcp_layer().expires_after(owner_->limits().read_timeout);
   http::async_write(stream_, response_,
-                    beast::bind_front_handler(&http_session::on_write, shared_from_this()));
+                    beast::bind_front_handler(&http_session::on_write, this->shared_from_this()));
 }
 
-void http_session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_write(beast::error_code ec, std::size_t) {
   if (ec)
     return close();
   response_ = {};
@@ -234,30 +300,43 @@ void http_session::on_write(beast::error_code ec, std::size_t) {
   do_wait_request();
 }
 
-void http_session::do_graceful_close() {
+template <class Stream>
+void http_session<Stream>::do_graceful_close() {
   phase_ = phase::closing;
-  beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(
+  tcp_layer().expires_after(
     std::min<std::chrono::milliseconds>(owner_->limits().read_timeout, max_linger));
-  do_linger();
+  if constexpr (is_tls) {
+    // Sends close_notify and waits for the client's, within the same bound as the linger.
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close(); });
+  } else {
+    beast::error_code ignored;
+    tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    do_linger();
+  }
 }
 
-void http_session::do_linger() {
-  stream_.async_read_some(buffer_.prepare(read_chunk_bytes),
-                          beast::bind_front_handler(&http_session::on_linger, shared_from_this()));
+template <class Stream>
+void http_session<Stream>::do_linger() {
+  stream_.async_read_some(
+    buffer_.prepare(read_chunk_bytes),
+    beast::bind_front_handler(&http_session::on_linger, this->shared_from_this()));
 }
 
-void http_session::on_linger(beast::error_code ec, std::size_t) {
+template <class Stream>
+void http_session<Stream>::on_linger(beast::error_code ec, std::size_t) {
   if (ec)
     return close(); // the client closed too, or the linger time is over
   do_linger();
 }
 
-void http_session::close() {
+template <class Stream>
+void http_session<Stream>::close() {
   phase_ = phase::closing;
-  stream_.close();
+  tcp_layer().close();
   owner_->on_session_end(this); // a responder may keep this object alive a while longer
 }
+
+template class http_session<plain_stream>;
+template class http_session<tls_stream>;
 
 } // namespace refpoint::web

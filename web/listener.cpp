@@ -26,9 +26,10 @@ std::string describe_address(const std::string& host, std::uint16_t port) {
 } // namespace
 
 listener::listener(net::io_context& io, server_limits limits, request_handler handler,
-                   upgrade_handler upgrade)
+                   upgrade_handler upgrade, std::shared_ptr<net::ssl::context> tls)
     : io_(io), limits_(limits), handler_(std::move(handler)), upgrade_(std::move(upgrade)),
-      acceptor_(net::make_strand(io)), retry_timer_(acceptor_.get_executor()) {}
+      tls_(std::move(tls)), acceptor_(net::make_strand(io)),
+      retry_timer_(acceptor_.get_executor()) {}
 
 std::optional<std::string> listener::listen(const std::string& host, std::uint16_t port) {
   const std::string where = describe_address(host, port);
@@ -77,7 +78,7 @@ std::optional<std::string> listener::listen(const std::string& host, std::uint16
 }
 
 void listener::stop(std::function<void()> on_drained) {
-  std::vector<std::shared_ptr<http_session>> open;
+  std::vector<std::shared_ptr<http_session_base>> open;
   std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock{mutex_};
@@ -105,7 +106,7 @@ std::size_t listener::active_connections() const {
   return sessions_.size();
 }
 
-void listener::on_session_end(const http_session* session) {
+void listener::on_session_end(const http_session_base* session) {
   std::vector<std::function<void()>> ready;
   {
     std::lock_guard lock{mutex_};
@@ -129,8 +130,13 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
     return;
   if (ec)
     return do_retry_accept();
+  if (tls_)
+    admit(std::make_shared<http_session<tls_stream>>(std::move(socket), shared_from_this()));
+  else
+    admit(std::make_shared<http_session<plain_stream>>(std::move(socket), shared_from_this()));
+}
 
-  auto session = std::make_shared<http_session>(std::move(socket), shared_from_this());
+void listener::admit(std::shared_ptr<http_session_base> session) {
   bool admitted = false;
   {
     std::lock_guard lock{mutex_};

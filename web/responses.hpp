@@ -1,6 +1,7 @@
 #pragma once
 /// Building HTTP responses for both API surfaces: JSON bodies, RFC 9457 problems, and the
-/// mapping from operation errors to HTTP statuses.
+/// mapping from operation errors to HTTP statuses. Bodies are always valid UTF-8: bytes of a
+/// string that are not become U+FFFD.
 
 #include "actors/op_error.hpp"
 #include "web/http_server.hpp"

@@ -11,6 +11,7 @@ constexpr std::array known_options{
   // global
   option_info{"server", true},
   option_info{"token", true},
+  option_info{"ca-cert", true},
   option_info{"timeout", true},
   option_info{"json", false},
   option_info{"help", false},

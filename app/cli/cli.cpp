@@ -4,6 +4,7 @@
 #include "app/cli/exit_codes.hpp"
 #include "app/cli/json_text.hpp"
 #include "app/cli/server_url.hpp"
+#include "app/cli/tls.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,8 +17,9 @@ namespace refpoint::cli {
 namespace {
 
 constexpr std::array global_options{std::string_view{"server"},  std::string_view{"token"},
-                                    std::string_view{"timeout"}, std::string_view{"json"},
-                                    std::string_view{"help"},    std::string_view{"version"}};
+                                    std::string_view{"ca-cert"}, std::string_view{"timeout"},
+                                    std::string_view{"json"},    std::string_view{"help"},
+                                    std::string_view{"version"}};
 
 constexpr std::array group_order{std::string_view{"systems"}, std::string_view{"collections"},
                                  std::string_view{"create"},  std::string_view{"rp"},
@@ -277,6 +279,8 @@ std::string help_text() {
       << default_server
       << ")\n"
          "  --token T      bearer token for the server (default $REFPOINT_TOKEN)\n"
+         "  --ca-cert FILE trust the CA certificates in FILE (PEM) for an https:// server\n"
+         "                 (default $REFPOINT_CA_CERT, else the system's)\n"
          "  --json         print the server's JSON (compact, as received) instead of tables\n"
          "  --timeout S    seconds to wait for each answer (default "
       << default_timeout_s
@@ -385,8 +389,20 @@ int run_cli(std::span<const char* const> args, std::ostream& out, std::ostream& 
                    "'");
   }
 
-  http_client http{std::get<server_url>(std::move(parsed_server)), token.value_or(std::string{}),
-                   std::chrono::seconds{timeout_s}};
+  auto& server_address = std::get<server_url>(parsed_server);
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  if (server_address.tls) {
+    auto ca_cert = line.value("ca-cert");
+    if (!ca_cert)
+      ca_cert = environment("REFPOINT_CA_CERT");
+    auto made = make_tls_context(ca_cert.value_or(std::string{}));
+    if (auto* message = std::get_if<std::string>(&made))
+      return usage(*message);
+    tls = std::get<std::shared_ptr<boost::asio::ssl::context>>(std::move(made));
+  }
+
+  http_client http{std::move(server_address), token.value_or(std::string{}),
+                   std::chrono::seconds{timeout_s}, std::move(tls)};
   api server{http, err};
   context ctx{*spec, line, std::move(operands), http, server, out, err, line.has("json")};
   const int code = spec->run(ctx);

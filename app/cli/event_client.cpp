@@ -1,5 +1,7 @@
 #include "app/cli/event_client.hpp"
 
+#include "app/cli/tls.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -9,6 +11,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include <optional>
+#include <variant>
 
 namespace refpoint::cli {
 
@@ -27,20 +30,34 @@ struct event_connection::impl {
   server_url server;
   std::string token;
   std::chrono::milliseconds timeout;
+  std::shared_ptr<net::ssl::context> tls;
   net::io_context io;
-  std::optional<ws::stream<beast::tcp_stream>> stream;
+  /// WS, or WSS for an https server.
+  std::optional<std::variant<ws::stream<beast::tcp_stream>, ws::stream<tls_stream>>> stream;
   beast::flat_buffer buffer;
   bool reading = false;                      ///< a read is pending
   std::optional<beast::error_code> read_end; ///< set when the pending read completed
 
-  impl(server_url s, std::string t, std::chrono::milliseconds limit)
-      : server(std::move(s)), token(std::move(t)), timeout(limit) {}
+  impl(server_url s, std::string t, std::chrono::milliseconds limit,
+       std::shared_ptr<net::ssl::context> context)
+      : server(std::move(s)), token(std::move(t)), timeout(limit), tls(std::move(context)) {}
+
+  beast::tcp_stream& tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                      *stream);
+  }
+
+  /// Calls `f` with the WebSocket stream, whichever it is.
+  template <class F>
+  decltype(auto) with_stream(F&& f) {
+    return std::visit(std::forward<F>(f), *stream);
+  }
 
   /// Runs `start(handler)` to completion, bounded by the timeout of the lowest layer.
   template <class Start>
   beast::error_code run_bounded(Start&& start) {
     beast::error_code result = net::error::would_block;
-    beast::get_lowest_layer(*stream).expires_after(timeout);
+    tcp().expires_after(timeout);
     start([&result](beast::error_code ec, auto&&...) { result = ec; });
     io.restart();
     io.run();
@@ -50,7 +67,7 @@ struct event_connection::impl {
   void drop() {
     if (stream) {
       beast::error_code ignored;
-      auto& socket = beast::get_lowest_layer(*stream).socket();
+      auto& socket = tcp().socket();
       socket.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
       socket.close(ignored);
       io.restart();
@@ -64,8 +81,9 @@ struct event_connection::impl {
 };
 
 event_connection::event_connection(server_url server, std::string token,
-                                   std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<impl>(std::move(server), std::move(token), timeout)) {}
+                                   std::chrono::milliseconds timeout,
+                                   std::shared_ptr<net::ssl::context> tls)
+    : impl_(std::make_unique<impl>(std::move(server), std::move(token), timeout, std::move(tls))) {}
 
 event_connection::~event_connection() {
   impl_->drop();
@@ -80,26 +98,38 @@ event_connection::open(std::string_view query) {
   const auto endpoints = resolver.resolve(s.server.host, s.server.port, ec);
   if (ec)
     return transport_failure{"cannot resolve " + s.server.host + ": " + ec.message()};
-  s.stream.emplace(s.io);
-  ec = s.run_bounded([&](auto handler) {
-    beast::get_lowest_layer(*s.stream).async_connect(endpoints, std::move(handler));
-  });
+  if (s.server.tls)
+    s.stream.emplace(std::in_place_type<ws::stream<tls_stream>>, s.io, *s.tls);
+  else
+    s.stream.emplace(std::in_place_type<ws::stream<beast::tcp_stream>>, s.io);
+  ec = s.run_bounded([&](auto handler) { s.tcp().async_connect(endpoints, std::move(handler)); });
   if (ec) {
     s.stream.reset();
     return transport_failure{
       "cannot connect to " + s.server.authority + ": " +
       (ec == beast::error::timeout ? std::string{"timed out"} : ec.message())};
   }
-  s.stream->set_option(ws::stream_base::decorator([token = s.token](ws::request_type& req) {
-    req.set(http::field::user_agent, "refpoint-cli/" REFPOINT_VERSION);
-    if (!token.empty())
-      req.set(http::field::authorization, "Bearer " + token);
-  }));
-  s.stream->read_message_max(message_limit);
+  if (s.server.tls)
+    if (auto error = client_handshake(
+          s.io, std::get<ws::stream<tls_stream>>(*s.stream).next_layer(), s.server, s.timeout);
+        !error.empty()) {
+      s.drop();
+      return transport_failure{std::move(error)};
+    }
+  s.with_stream([&](auto& stream) {
+    stream.set_option(ws::stream_base::decorator([token = s.token](ws::request_type& req) {
+      req.set(http::field::user_agent, "refpoint-cli/" REFPOINT_VERSION);
+      if (!token.empty())
+        req.set(http::field::authorization, "Bearer " + token);
+    }));
+    stream.read_message_max(message_limit);
+  });
   ws::response_type res;
   const std::string target = s.server.prefix + "/api/v1/events" + std::string{query};
   ec = s.run_bounded([&](auto handler) {
-    s.stream->async_handshake(res, s.server.authority, target, std::move(handler));
+    s.with_stream([&](auto& stream) {
+      stream.async_handshake(res, s.server.authority, target, std::move(handler));
+    });
   });
   if (ec) {
     s.drop();
@@ -112,7 +142,7 @@ event_connection::open(std::string_view query) {
       " failed: " + (ec == beast::error::timeout ? std::string{"timed out"} : ec.message())};
   }
   // Once open the stream may be silent for long: the server's pings keep it alive.
-  beast::get_lowest_layer(*s.stream).expires_never();
+  s.tcp().expires_never();
   return stream_opened{};
 }
 
@@ -124,7 +154,9 @@ event_connection::next(std::chrono::milliseconds wait) {
   if (!s.reading) {
     s.reading = true;
     s.read_end.reset();
-    s.stream->async_read(s.buffer, [&s](beast::error_code ec, std::size_t) { s.read_end = ec; });
+    s.with_stream([&s](auto& stream) {
+      stream.async_read(s.buffer, [&s](beast::error_code ec, std::size_t) { s.read_end = ec; });
+    });
   }
   s.io.restart();
   s.io.run_for(wait);
@@ -136,8 +168,9 @@ event_connection::next(std::chrono::milliseconds wait) {
   if (ec) {
     stream_closed closed;
     if (ec == ws::error::closed) {
-      closed.code = static_cast<std::uint16_t>(s.stream->reason().code);
-      closed.reason = std::string{s.stream->reason().reason.c_str()};
+      const auto reason = s.with_stream([](auto& stream) { return stream.reason(); });
+      closed.code = static_cast<std::uint16_t>(reason.code);
+      closed.reason = std::string{reason.reason.c_str()};
     } else {
       closed.reason = ec.message();
     }
@@ -155,8 +188,9 @@ void event_connection::close() {
     return;
   if (!s.reading) {
     // A polite close; a read still pending would have to finish first, so then just drop.
-    beast::get_lowest_layer(*s.stream).expires_after(std::chrono::seconds{1});
-    s.stream->async_close(ws::close_code::normal, [](beast::error_code) {});
+    s.tcp().expires_after(std::chrono::seconds{1});
+    s.with_stream(
+      [](auto& stream) { stream.async_close(ws::close_code::normal, [](beast::error_code) {}); });
     s.io.restart();
     s.io.run_for(std::chrono::seconds{1});
   }

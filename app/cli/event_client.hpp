@@ -16,6 +16,10 @@
 #include <string_view>
 #include <variant>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace refpoint::cli {
 
 /// A text message from the server (one JSON event or stream.* message).
@@ -40,7 +44,9 @@ struct stream_refused {
 class event_connection {
 public:
   /// `token`, when not empty, is sent as `Authorization: Bearer <token>` on the upgrade.
-  event_connection(server_url server, std::string token, std::chrono::milliseconds timeout);
+  /// `tls` is required for an `https://` server (the stream is then WSS), ignored otherwise.
+  event_connection(server_url server, std::string token, std::chrono::milliseconds timeout,
+                   std::shared_ptr<boost::asio::ssl::context> tls = {});
   ~event_connection();
   event_connection(const event_connection&) = delete;
   event_connection& operator=(const event_connection&) = delete;

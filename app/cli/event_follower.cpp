@@ -30,8 +30,8 @@ class follower {
 public:
   follower(http_client& client, const follow_request& request, stream_observer& observer,
            std::ostream& err)
-      : connection_(client.server(), client.token(), client.timeout()), request_(request),
-        observer_(observer), err_(err), since_(request.since) {}
+      : connection_(client.server(), client.token(), client.timeout(), client.tls()),
+        request_(request), observer_(observer), err_(err), since_(request.since) {}
 
   int run() {
     int failed_attempts = 0;

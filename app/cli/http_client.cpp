@@ -1,5 +1,7 @@
 #include "app/cli/http_client.hpp"
 
+#include "app/cli/tls.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,6 +12,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include <optional>
+#include <variant>
 
 namespace refpoint::cli {
 
@@ -49,21 +52,29 @@ struct http_client::impl {
   server_url server;
   std::string token;
   std::chrono::milliseconds timeout;
+  std::shared_ptr<net::ssl::context> tls;
   net::io_context io;
-  std::optional<beast::tcp_stream> stream;           ///< open while keep-alive holds
+  /// Open while keep-alive holds: plain, or TLS for an https server.
+  std::optional<std::variant<beast::tcp_stream, tls_stream>> stream;
   std::chrono::steady_clock::time_point last_used{}; ///< of `stream`, by the last answer
   beast::flat_buffer buffer;
 
-  impl(server_url s, std::string t, std::chrono::milliseconds limit)
-      : server(std::move(s)), token(std::move(t)), timeout(limit) {}
+  impl(server_url s, std::string t, std::chrono::milliseconds limit,
+       std::shared_ptr<net::ssl::context> context)
+      : server(std::move(s)), token(std::move(t)), timeout(limit), tls(std::move(context)) {}
 
   std::string address() const { return server.authority; }
+
+  beast::tcp_stream& tcp() {
+    return std::visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                      *stream);
+  }
 
   /// Runs the operation `start(handler)` starts to completion, bounded by the timeout.
   template <class Start>
   beast::error_code run_bounded(Start&& start) {
     beast::error_code result = net::error::would_block;
-    stream->expires_after(timeout);
+    tcp().expires_after(timeout);
     start([&result](beast::error_code ec, auto&&...) { result = ec; });
     io.restart();
     io.run();
@@ -73,8 +84,8 @@ struct http_client::impl {
   void disconnect() {
     if (stream) {
       beast::error_code ignored;
-      stream->socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-      stream->close();
+      tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+      tcp().close();
     }
     stream.reset();
     buffer.clear();
@@ -88,20 +99,30 @@ struct http_client::impl {
     const auto endpoints = resolver.resolve(server.host, server.port, ec);
     if (ec)
       return "cannot resolve " + server.host + ": " + ec.message();
-    stream.emplace(io);
-    ec = run_bounded([&](auto handler) { stream->async_connect(endpoints, std::move(handler)); });
+    if (server.tls)
+      stream.emplace(std::in_place_type<tls_stream>, io, *tls);
+    else
+      stream.emplace(std::in_place_type<beast::tcp_stream>, io);
+    ec = run_bounded([&](auto handler) { tcp().async_connect(endpoints, std::move(handler)); });
     if (ec) {
       stream.reset();
       return "cannot connect to " + address() + ": " +
              (ec == beast::error::timeout ? std::string{"timed out"} : ec.message());
     }
+    if (server.tls)
+      if (auto error = client_handshake(io, std::get<tls_stream>(*stream), server, timeout);
+          !error.empty()) {
+        disconnect();
+        return error;
+      }
     return {};
   }
 
   attempt exchange(http::request<http::string_body>& req) {
     attempt out;
-    auto ec =
-      run_bounded([&](auto handler) { http::async_write(*stream, req, std::move(handler)); });
+    auto ec = run_bounded([&](auto handler) {
+      std::visit([&](auto& s) { http::async_write(s, req, std::move(handler)); }, *stream);
+    });
     if (ec) {
       out.error = "sending the request to " + address() + " failed: " + ec.message();
       out.timed_out = ec == beast::error::timeout;
@@ -110,8 +131,10 @@ struct http_client::impl {
     }
     http::response_parser<http::string_body> parser;
     parser.body_limit(body_limit);
-    ec = run_bounded(
-      [&](auto handler) { http::async_read(*stream, buffer, parser, std::move(handler)); });
+    ec = run_bounded([&](auto handler) {
+      std::visit([&](auto& s) { http::async_read(s, buffer, parser, std::move(handler)); },
+                 *stream);
+    });
     if (ec) {
       out.error =
         ec == beast::error::timeout
@@ -127,8 +150,9 @@ struct http_client::impl {
   }
 };
 
-http_client::http_client(server_url server, std::string token, std::chrono::milliseconds timeout)
-    : impl_(std::make_unique<impl>(std::move(server), std::move(token), timeout)) {}
+http_client::http_client(server_url server, std::string token, std::chrono::milliseconds timeout,
+                         std::shared_ptr<net::ssl::context> tls)
+    : impl_(std::make_unique<impl>(std::move(server), std::move(token), timeout, std::move(tls))) {}
 
 http_client::~http_client() {
   impl_->disconnect();
@@ -144,6 +168,10 @@ const std::string& http_client::token() const {
 
 std::chrono::milliseconds http_client::timeout() const {
   return impl_->timeout;
+}
+
+const std::shared_ptr<net::ssl::context>& http_client::tls() const {
+  return impl_->tls;
 }
 
 std::variant<http_reply, transport_failure>

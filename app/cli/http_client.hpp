@@ -6,6 +6,8 @@
 /// start a job) is never retried: it takes a new connection when the kept one has been
 /// idle for more than half a second. Every step (resolve, connect, write,
 /// read) is bounded by the timeout, so a silent server ends in a failure, never a hang.
+/// An `https://` server is spoken to over TLS: the handshake, also bounded, checks its
+/// certificate against the context's trusted CAs and the URL's host.
 /// Not thread-safe: one client per thread.
 
 #include "app/cli/server_url.hpp"
@@ -15,6 +17,10 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace refpoint::cli {
 
@@ -36,7 +42,9 @@ struct transport_failure {
 class http_client {
 public:
   /// `token`, when not empty, goes out as `Authorization: Bearer <token>` on every request.
-  http_client(server_url server, std::string token, std::chrono::milliseconds timeout);
+  /// `tls` (`app/cli/tls.hpp`) is required for an `https://` server, ignored otherwise.
+  http_client(server_url server, std::string token, std::chrono::milliseconds timeout,
+              std::shared_ptr<boost::asio::ssl::context> tls = {});
   ~http_client();
   http_client(const http_client&) = delete;
   http_client& operator=(const http_client&) = delete;
@@ -49,6 +57,7 @@ public:
   const server_url& server() const;
   const std::string& token() const;
   std::chrono::milliseconds timeout() const;
+  const std::shared_ptr<boost::asio::ssl::context>& tls() const;
 
 private:
   struct impl;

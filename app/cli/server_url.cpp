@@ -13,16 +13,18 @@ std::variant<server_url, std::string> parse_server_url(std::string_view text) {
   if (!parsed)
     return "server URL '" + std::string{text} + "' is not a URL (expected http://HOST:PORT)";
   const boost::urls::url_view& url = *parsed;
-  if (url.scheme_id() != boost::urls::scheme::http)
-    return "server URL '" + std::string{text} + "': only http:// is supported";
+  const bool tls = url.scheme_id() == boost::urls::scheme::https;
+  if (url.scheme_id() != boost::urls::scheme::http && !tls)
+    return "server URL '" + std::string{text} + "': only http:// and https:// are supported";
   if (url.host().empty())
     return "server URL '" + std::string{text} + "' names no host";
   if (url.has_query() || url.has_fragment() || url.has_userinfo())
-    return "server URL '" + std::string{text} + "' must be http://HOST[:PORT][/PATH]";
+    return "server URL '" + std::string{text} + "' must be http[s]://HOST[:PORT][/PATH]";
   server_url out;
+  out.tls = tls;
   out.host = url.host_type() == boost::urls::host_type::ipv6 ? url.host_ipv6_address().to_string()
                                                              : std::string{url.host_address()};
-  out.port = url.has_port() && !url.port().empty() ? std::string{url.port()} : "80";
+  out.port = url.has_port() && !url.port().empty() ? std::string{url.port()} : tls ? "443" : "80";
   out.authority = std::string{url.encoded_host_and_port()};
   out.prefix = std::string{url.encoded_path()};
   while (!out.prefix.empty() && out.prefix.back() == '/')

@@ -207,6 +207,8 @@ max_body_bytes = 2048
 auth_tokens = ["alpha", "beta"]
 cors_origins = ["https://dash.example:8443", "*"]
 io_threads = 4
+tls_cert = "/etc/refpoint/server.pem"
+tls_key = "/etc/refpoint/server.key"
 [storage]
 db = "/var/lib/refpoint/rp.db"
 root = "/srv/disks"
@@ -236,6 +238,9 @@ threads = 8
 node = "node-a"
 listen = "[::1]:7000"
 peers = ["10.0.0.2:7000", "[::2]:7001"]
+tls_cert = "node.pem"
+tls_key = "node.key"
+tls_ca = "cluster-ca.pem"
 )");
   EXPECT_EQ(cfg.inventory, "seed/inventory.json");
   EXPECT_EQ(cfg.log_level, "debug");
@@ -244,6 +249,8 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.auth_tokens, (std::vector<std::string>{"alpha", "beta"}));
   EXPECT_EQ(cfg.cors_origins, (std::vector<std::string>{"https://dash.example:8443", "*"}));
   EXPECT_EQ(cfg.io_threads, 4u);
+  EXPECT_EQ(cfg.tls_cert, "/etc/refpoint/server.pem");
+  EXPECT_EQ(cfg.tls_key, "/etc/refpoint/server.key");
   EXPECT_EQ(cfg.db, "/var/lib/refpoint/rp.db");
   EXPECT_EQ(cfg.root, "/srv/disks");
   EXPECT_EQ(cfg.synchronous, "full");
@@ -266,6 +273,9 @@ peers = ["10.0.0.2:7000", "[::2]:7001"]
   EXPECT_EQ(cfg.node, "node-a");
   EXPECT_EQ(cfg.cluster_listen, (endpoint{"::1", 7000}));
   EXPECT_EQ(cfg.peers, (std::vector<endpoint>{{"10.0.0.2", 7000}, {"::2", 7001}}));
+  EXPECT_EQ(cfg.cluster_tls_cert, "node.pem");
+  EXPECT_EQ(cfg.cluster_tls_key, "node.key");
+  EXPECT_EQ(cfg.cluster_tls_ca, "cluster-ca.pem");
 }
 
 TEST(ConfigFile, AbsentKeysKeepTheStartingValues) {

@@ -93,8 +93,21 @@ TEST(CliServerUrl, AcceptsHttpUrlsAndBareHostPort) {
   url = std::get<server_url>(parse_server_url("http://[::1]"));
   EXPECT_EQ(url.host, "::1");
   EXPECT_EQ(url.port, "80");
-  EXPECT_TRUE(std::holds_alternative<std::string>(parse_server_url("https://host:8443")));
+  EXPECT_FALSE(url.tls);
+  EXPECT_TRUE(std::holds_alternative<std::string>(parse_server_url("ftp://host:8443")));
   EXPECT_TRUE(std::holds_alternative<std::string>(parse_server_url("http://host:1/?q=1")));
+}
+
+TEST(CliServerUrl, HttpsUrlsSpeakTlsOnPort443ByDefault) {
+  auto url = std::get<server_url>(parse_server_url("https://refpoint.example/api"));
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.host, "refpoint.example");
+  EXPECT_EQ(url.port, "443");
+  EXPECT_EQ(url.prefix, "/api");
+  url = std::get<server_url>(parse_server_url("https://127.0.0.1:8443"));
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.port, "8443");
+  EXPECT_EQ(url.authority, "127.0.0.1:8443");
 }
 
 TEST(CliText, ReadsKeysOfObjectPaths) {

@@ -53,8 +53,10 @@ TEST_F(CliUsageTest, UsageErrorsExitTwoWithAMessageAndTheUsage) {
     {{"jobs", "list", "--limit", "lots"}, "--limit must be a positive whole number"},
     {{"rp", "changes", "X", "--offset", "-1"}, "--offset must be a whole number"},
     {{"--timeout", "0", "systems", "list"}, "--timeout must be a whole number of seconds"},
-    {{"--server", "https://127.0.0.1:1", "systems", "list"},
-     "server URL 'https://127.0.0.1:1': only http:// is supported"},
+    {{"--server", "ftp://127.0.0.1:1", "systems", "list"},
+     "server URL 'ftp://127.0.0.1:1': only http:// and https:// are supported"},
+    {{"--server", "https://127.0.0.1:1", "--ca-cert", "no-such-ca.pem", "systems", "list"},
+     "--ca-cert 'no-such-ca.pem': "},
   };
   for (const auto& c : cases) {
     auto r = run_offline(c.args);
