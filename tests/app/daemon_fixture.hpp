@@ -58,8 +58,14 @@ protected:
       args.push_back(write_config(50'000'000));
     }
     args.insert(args.end(), {"--listen", "127.0.0.1:0", "--db", db_});
-    auto run = std::make_unique<daemon_run>(
-      daemon_run{child_process::start(REFPOINTD_PATH, args), 0, nullptr});
+    std::string exe = REFPOINTD_PATH;
+    if (!launcher_.empty()) {
+      args.insert(args.begin(), exe);
+      args.insert(args.begin(), launcher_.begin() + 1, launcher_.end());
+      exe = launcher_.front();
+    }
+    auto run =
+      std::make_unique<daemon_run>(daemon_run{child_process::start(exe, args), 0, nullptr});
     auto line = run->process.wait_for_line("refpointd listening on http://", 20s);
     if (!line) {
       ADD_FAILURE() << "refpointd did not start: " << run->process.stderr_text();
@@ -161,6 +167,8 @@ protected:
 
   fs::path dir_;
   std::string db_;
+  /// A program and its arguments that start() runs refpointd through (empty: directly).
+  std::vector<std::string> launcher_;
   std::vector<std::unique_ptr<daemon_run>> runs_;
 };
 

@@ -5,6 +5,8 @@
 
 #include "daemon_fixture.hpp"
 
+#include <unistd.h>
+
 namespace refpoint::test {
 namespace {
 
@@ -145,6 +147,43 @@ TEST_F(LimitsTest, ADatabaseThatCannotGrowRefusesNewWorkAndLosesNothing) {
   EXPECT_EQ(count_items("/api/v1/systems"), stored.size());
   auto job = wait_rest_job(accepted(stored.front()));
   EXPECT_EQ(job.at("state"), "completed") << json::serialize(job);
+}
+
+TEST_F(LimitsTest, AReadOnlyDatabaseServesWhatItHasAndRefusesNewWorkClearly) {
+  start();
+  auto vm = create_system();
+  EXPECT_EQ(wait_rest_job(accepted(vm)).at("state"), "completed");
+  ASSERT_EQ(stop_gracefully(), 0);
+
+  // The file is write-protected. Root writes it anyway, so a root test runs refpointd
+  // without the capabilities that override file permissions.
+  fs::permissions(db_, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
+  if (::geteuid() == 0)
+    launcher_ = {"/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner"};
+  start();
+  EXPECT_EQ(reference_point_count(vm), 1u);
+  EXPECT_EQ(http().get("/api/v1/systems/" + vm).status, 200u);
+  auto refused_job = post_rp(vm);
+  EXPECT_EQ(refused_job.status, 507u) << refused_job.body;
+  EXPECT_NE(refused_job.body.find("read-only"), std::string::npos) << refused_job.body;
+  auto cim = cim_create({{"AffectedSystem", system_path(vm)},
+                         {"ReferencePointSettings", ""},
+                         {"ReferencePointType", 1}});
+  EXPECT_EQ(cim.at("ReturnValue").to_number<int>(), 2) << json::serialize(cim);
+  EXPECT_NE(json::serialize(cim).find("read-only"), std::string::npos) << json::serialize(cim);
+  auto refused_system = http().post("/api/v1/systems", R"({"elementName":"new"})", json_headers());
+  EXPECT_EQ(refused_system.status, 507u) << refused_system.body;
+  EXPECT_EQ(jobs_listed(), 1u) << "a refused request records nothing";
+  ASSERT_EQ(stop_gracefully(), 0);
+
+  // Writable again (restarted), everything committed is there and new work is taken.
+  fs::permissions(db_, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                         fs::perms::others_read);
+  launcher_.clear();
+  start();
+  EXPECT_EQ(count_items("/api/v1/systems"), 1u);
+  EXPECT_EQ(wait_rest_job(accepted(vm)).at("state"), "completed");
+  EXPECT_EQ(reference_point_count(vm), 2u);
 }
 
 } // namespace
